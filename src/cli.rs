@@ -1,0 +1,210 @@
+//! The command line: clap definitions, as close to the flags as possible, and their
+//! conversion into the settings the commands use. Nothing below `cmd` sees a clap type.
+
+use crate::cmd;
+use crate::exit;
+use crate::report::Format;
+use crate::rules::Confidence;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "leakhound",
+    version,
+    about = "Find hardcoded secrets in files, staged changes and git history",
+    after_help = "Exit status: 0 nothing found, 1 findings, 2 error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories, stdin (`-`), or the staged index (`--staged`).
+    Scan(ScanArgs),
+    /// List the rules in force: id, description, keywords, origin file.
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+    Jsonl,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ConfidenceArg {
+    Low,
+    Medium,
+    High,
+}
+
+impl From<ConfidenceArg> for Confidence {
+    fn from(c: ConfidenceArg) -> Confidence {
+        match c {
+            ConfidenceArg::Low => Confidence::Low,
+            ConfidenceArg::Medium => Confidence::Medium,
+            ConfidenceArg::High => Confidence::High,
+        }
+    }
+}
+
+/// Flags shared by every scanning command.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Config file (rules, allowlists); default: `.leakhound.toml` at the scanned root.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: FormatArg,
+    /// Write the report to FILE (atomically); the terminal gets the human summary.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Print secrets whole instead of masked.
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Exit code used when there are findings.
+    #[arg(long, value_name = "N", default_value_t = exit::FINDINGS)]
+    pub exit_code: i32,
+    /// Report only findings at or above this confidence.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<ConfidenceArg>,
+    /// Turn off the built-in default allowlist (lock files, vendored code, images).
+    #[arg(long)]
+    pub no_default_allowlist: bool,
+    /// Per-file problems (unreadable, vanished) make the run fail with exit 2.
+    #[arg(long)]
+    pub strict: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Skip files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// Name skipped files and say why.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// No colors (also: the NO_COLOR environment variable, or output not a terminal).
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files and directories to scan; `-` reads stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Name reported for stdin.
+    #[arg(long, value_name = "NAME", default_value = "-")]
+    pub stdin_name: String,
+    /// Do not honour .gitignore, git excludes or .leakhoundignore.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Follow symbolic links (loops are detected).
+    #[arg(long, short = 'L')]
+    pub follow: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Config file to load instead of only the defaults.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output format: text or json.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: FormatArg,
+    /// Check every rule against its own examples and negative examples.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// Should stdout be colored?
+fn color_for_stdout(no_color: bool) -> bool {
+    !no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+}
+
+impl CommonArgs {
+    pub fn output(&self) -> cmd::OutputSettings {
+        cmd::OutputSettings {
+            format: self.format.into(),
+            report: self.report.clone(),
+            show_secrets: self.show_secrets,
+            exit_code: self.exit_code,
+            min_confidence: self.min_confidence.map(Into::into),
+            strict: self.strict,
+            verbose: self.verbose,
+            color: color_for_stdout(self.no_color),
+        }
+    }
+
+    pub fn rules(&self) -> cmd::RuleSettings {
+        cmd::RuleSettings {
+            config: self.config.clone(),
+            no_default_allowlist: self.no_default_allowlist,
+        }
+    }
+}
+
+/// Parses the command line, runs the command, and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::CLEAN
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Scan(a) => {
+            let threads = a.common.threads.unwrap_or(0);
+            let settings = cmd::scan::ScanSettings {
+                paths: a.paths,
+                stdin_name: a.stdin_name,
+                no_ignore: a.no_ignore,
+                follow: a.follow,
+                max_file_size: a.common.max_file_size,
+                threads,
+                rules: a.common.rules(),
+                output: a.common.output(),
+            };
+            cmd::scan::run(&settings)
+        }
+        Command::Rules(a) => cmd::rules::run(&cmd::rules::RulesSettings {
+            rules: cmd::RuleSettings {
+                config: a.config,
+                no_default_allowlist: false,
+            },
+            json: matches!(a.format, FormatArg::Json | FormatArg::Jsonl),
+            check: a.check,
+        }),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            exit::ERROR
+        }
+    }
+}

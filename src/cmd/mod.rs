@@ -1,0 +1,159 @@
+//! One module per subcommand, orchestration only, plus what they share: loading the rules
+//! for a root, and finishing a scan (filter, sort, report, summary, exit code).
+
+pub mod rules;
+pub mod scan;
+
+use crate::exit;
+use crate::finding::{self, Finding};
+use crate::report::{self, Format};
+use crate::rules::{Confidence, LoadOptions, RuleSet};
+use crate::source::Stats;
+use anyhow::{Context as _, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The config file discovered at a scanned root when `--config` is not given.
+pub const ROOT_CONFIG: &str = ".leakhound.toml";
+
+#[derive(Debug, Clone, Default)]
+pub struct RuleSettings {
+    pub config: Option<PathBuf>,
+    pub no_default_allowlist: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutputSettings {
+    pub format: Format,
+    pub report: Option<PathBuf>,
+    pub show_secrets: bool,
+    pub exit_code: i32,
+    pub min_confidence: Option<Confidence>,
+    pub strict: bool,
+    pub verbose: bool,
+    pub color: bool,
+}
+
+/// Loads the rules: `--config` if given, else `.leakhound.toml` at `root` if present, on top
+/// of the embedded defaults. Warnings are printed to stderr.
+pub fn load_rules(s: &RuleSettings, root: Option<&Path>) -> Result<RuleSet> {
+    let config = s
+        .config
+        .clone()
+        .or_else(|| root.map(|r| r.join(ROOT_CONFIG)).filter(|p| p.is_file()));
+    let set = RuleSet::load(&LoadOptions {
+        config,
+        no_default_allowlist: s.no_default_allowlist,
+    })?;
+    for w in &set.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(set)
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// Filters, sorts and reports `findings`; prints the summary; returns the exit code.
+pub fn finish(
+    mut findings: Vec<Finding>,
+    stats: &Stats,
+    rules: &RuleSet,
+    out: &OutputSettings,
+    started: Instant,
+) -> Result<i32> {
+    if let Some(min) = out.min_confidence {
+        findings.retain(|f| f.confidence >= min);
+    }
+    finding::sort(&mut findings);
+    let ctx = report::Context {
+        show_secrets: out.show_secrets,
+        color: out.color,
+        rules,
+    };
+    let stdout = std::io::stdout();
+    match &out.report {
+        Some(path) => {
+            let mut buf = Vec::new();
+            report::write(
+                out.format,
+                &findings,
+                &report::Context {
+                    color: false,
+                    ..ctx
+                },
+                &mut buf,
+            )?;
+            report::write_atomic(path, &buf)
+                .with_context(|| format!("cannot write report {}", path.display()))?;
+            let mut lock = stdout.lock();
+            report::write(Format::Text, &findings, &ctx, &mut lock).ok();
+            lock.flush().ok();
+        }
+        None => {
+            let mut lock = stdout.lock();
+            let r =
+                report::write(out.format, &findings, &ctx, &mut lock).and_then(|_| lock.flush());
+            if let Err(e) = r {
+                // A closed pipe (`| head`) is not an error of ours.
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Err(e.into());
+                }
+            }
+        }
+    }
+    print_summary(&findings, stats, out, started);
+    let failed_files = stats.errors() > 0 && out.strict;
+    Ok(if failed_files {
+        exit::ERROR
+    } else if findings.is_empty() {
+        exit::CLEAN
+    } else {
+        out.exit_code
+    })
+}
+
+fn print_summary(findings: &[Finding], stats: &Stats, out: &OutputSettings, started: Instant) {
+    let mut line = format!(
+        "leakhound: scanned {} files ({}) in {:.2}s: {} finding{}",
+        stats.files(),
+        human_bytes(stats.bytes()),
+        started.elapsed().as_secs_f64(),
+        findings.len(),
+        if findings.len() == 1 { "" } else { "s" }
+    );
+    let skipped = stats.skipped_counts();
+    if !skipped.is_empty() {
+        let parts: Vec<String> = skipped
+            .iter()
+            .map(|(why, n)| format!("{n} {}", why.as_str()))
+            .collect();
+        line.push_str(&format!("; skipped {}", parts.join(", ")));
+    }
+    if stats.errors() > 0 {
+        line.push_str(&format!("; {} unreadable", stats.errors()));
+    }
+    eprintln!("{line}");
+    if out.verbose {
+        if let Ok(names) = stats.skipped_names.lock() {
+            let mut names = names.clone();
+            names.sort();
+            for (p, why) in names {
+                eprintln!("  skipped {p}: {}", why.as_str());
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! `leakhound rules`: what is in force, and `--check` of every rule's own examples.
+
+use super::{load_rules, RuleSettings};
+use crate::exit;
+use crate::rules::check;
+
+use anyhow::Result;
+use serde::Serialize;
+
+pub struct RulesSettings {
+    pub rules: RuleSettings,
+    pub json: bool,
+    pub check: bool,
+}
+
+#[derive(Serialize)]
+struct RuleRow<'a> {
+    id: &'a str,
+    description: &'a str,
+    keywords: &'a [String],
+    severity: &'a str,
+    confidence: &'a str,
+    origin: &'a str,
+}
+
+pub fn run(s: &RulesSettings) -> Result<i32> {
+    let detector = crate::detect::Detector::new(load_rules(&s.rules, None)?);
+    let set = &detector.rules;
+    if s.check {
+        let failures = check::check_all(&detector);
+        for f in &failures {
+            eprintln!("{f}");
+        }
+        println!(
+            "{} rules checked, {} example failure(s)",
+            set.rules.len(),
+            failures.len()
+        );
+        return Ok(if failures.is_empty() {
+            exit::CLEAN
+        } else {
+            exit::FINDINGS
+        });
+    }
+    if s.json {
+        let rows: Vec<RuleRow> = set
+            .rules
+            .iter()
+            .map(|r| RuleRow {
+                id: &r.id,
+                description: &r.description,
+                keywords: &r.keywords,
+                severity: r.severity.as_str(),
+                confidence: r.confidence.as_str(),
+                origin: &r.origin,
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(exit::CLEAN);
+    }
+    for r in &set.rules {
+        println!(
+            "{:<36} {:<9} {:<58} [{}] {}",
+            r.id,
+            r.severity.as_str(),
+            r.description,
+            r.keywords.join(","),
+            r.origin
+        );
+    }
+    for (i, a) in set.allowlists.iter().enumerate() {
+        let origin = if i < set.default_allowlists {
+            "default allowlist"
+        } else {
+            "config allowlist"
+        };
+        let paths: Vec<&str> = a.paths.iter().map(|p| p.as_str()).collect();
+        println!(
+            "allowlist ({origin}): {} — {} path(s): {}",
+            a.description.as_deref().unwrap_or(""),
+            paths.len(),
+            paths.join(" ")
+        );
+    }
+    eprintln!(
+        "{} rules, {} allowlist(s)",
+        set.rules.len(),
+        set.allowlists.len()
+    );
+    Ok(exit::CLEAN)
+}

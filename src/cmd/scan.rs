@@ -1,0 +1,63 @@
+//! `leakhound scan`: files, directories and stdin.
+
+use super::{finish, load_rules, OutputSettings, RuleSettings};
+use crate::detect::Detector;
+use crate::source::{self, fs::WalkOptions, Stats};
+use anyhow::{bail, Result};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Debug, Clone)]
+pub struct ScanSettings {
+    pub paths: Vec<PathBuf>,
+    pub stdin_name: String,
+    pub no_ignore: bool,
+    pub follow: bool,
+    pub max_file_size: u64,
+    pub threads: usize,
+    pub rules: RuleSettings,
+    pub output: OutputSettings,
+}
+
+pub fn run(s: &ScanSettings) -> Result<i32> {
+    let started = Instant::now();
+    let paths = if s.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        s.paths.clone()
+    };
+    let (stdin, roots): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.into_iter().partition(|p| p.as_os_str() == "-");
+    for r in &roots {
+        // symlink_metadata: a dangling symlink given by name is still "there".
+        if std::fs::symlink_metadata(r).is_err() {
+            bail!("{}: no such file or directory", r.display());
+        }
+    }
+    let config_root = roots.first().filter(|r| r.is_dir()).cloned();
+    let rules = load_rules(&s.rules, config_root.as_deref())?;
+    let detector = Detector::new(rules);
+    let stats = Stats::new(s.output.verbose);
+    let mut findings = Vec::new();
+    if !stdin.is_empty() {
+        let mut input = std::io::stdin().lock();
+        findings.extend(source::stdin::scan(
+            &mut input,
+            &s.stdin_name,
+            s.max_file_size,
+            &detector,
+            &stats,
+        )?);
+    }
+    if !roots.is_empty() {
+        let opts = WalkOptions {
+            roots,
+            no_ignore: s.no_ignore,
+            follow: s.follow,
+            max_file_size: s.max_file_size,
+            threads: s.threads,
+        };
+        findings.extend(source::fs::scan(&opts, &detector, &stats));
+    }
+    finish(findings, &stats, &detector.rules, &s.output, started)
+}

@@ -1,0 +1,146 @@
+//! Decoders: secrets hidden in base64, hex or percent-encoded text.
+//!
+//! Only runs of plausible length and alphabet are decoded, and only decoded text that is
+//! mostly printable is scanned again (at most [`MAX_DEPTH`] levels). A finding inside decoded
+//! text points at the encoded run and says which encoding it was.
+
+use super::matcher::{Cand, Detector, Scratch, Target};
+use base64::Engine;
+
+/// How many decoding levels are followed (base64 inside base64, ...).
+pub const MAX_DEPTH: u8 = 2;
+/// Shortest encoded run worth decoding.
+const MIN_RUN: usize = 16;
+/// Longest encoded run decoded (larger runs are images, fonts, bundles).
+const MAX_RUN: usize = 4096;
+
+fn is_b64(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_')
+}
+
+fn printable(d: &[u8]) -> bool {
+    !d.is_empty()
+        && d.iter()
+            .all(|&b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\r' || b == b'\t')
+}
+
+fn decode_b64(run: &[u8]) -> Option<Vec<u8>> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let url = run.iter().any(|&b| b == b'-' || b == b'_');
+    let padded = run.ends_with(b"=");
+    let engine = match (url, padded) {
+        (false, true) => &STANDARD,
+        (false, false) => &STANDARD_NO_PAD,
+        (true, true) => &URL_SAFE,
+        (true, false) => &URL_SAFE_NO_PAD,
+    };
+    engine.decode(run).ok()
+}
+
+fn decode_hex(run: &[u8]) -> Option<Vec<u8>> {
+    if run.len() % 2 != 0 {
+        return None;
+    }
+    let val = |c: u8| (c as char).to_digit(16).map(|v| v as u8);
+    run.chunks(2)
+        .map(|p| Some(val(p[0])? << 4 | val(p[1])?))
+        .collect()
+}
+
+fn decode_percent(run: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(run.len());
+    let mut i = 0;
+    let mut escapes = 0;
+    while i < run.len() {
+        if run[i] == b'%' && i + 2 < run.len() {
+            let hex = decode_hex(&run[i + 1..i + 3])?;
+            out.extend(hex);
+            escapes += 1;
+            i += 3;
+        } else {
+            out.push(run[i]);
+            i += 1;
+        }
+    }
+    (escapes >= 2).then_some(out)
+}
+
+/// Finds encoded runs in `data`, decodes them and scans the result.
+pub(crate) fn scan_encoded(
+    det: &Detector,
+    t: &Target,
+    data: &[u8],
+    scratch: &mut Scratch,
+    depth: u8,
+) {
+    let mut i = 0;
+    let n = data.len();
+    while i < n {
+        if !is_b64(data[i]) && data[i] != b'%' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && (is_b64(data[i]) || data[i] == b'%' || data[i] == b'.' || data[i] == b'~') {
+            i += 1;
+        }
+        let mut end = i;
+        while end < n && end - i < 2 && data[end] == b'=' {
+            end += 1;
+        }
+        i = end.max(i);
+        let run = &data[start..end];
+        if run.len() < MIN_RUN || run.len() > MAX_RUN {
+            continue;
+        }
+        let (decoded, encoding) = if run.contains(&b'%') {
+            (decode_percent(run), "percent")
+        } else if run.iter().all(u8::is_ascii_hexdigit) {
+            (decode_hex(run), "hex")
+        } else if run.iter().all(|&b| is_b64(b) || b == b'=') {
+            (decode_b64(run), "base64")
+        } else {
+            (None, "")
+        };
+        let Some(decoded) = decoded else { continue };
+        if decoded.len() < 8 || !printable(&decoded) {
+            continue;
+        }
+        let outer = det.take_cands(scratch);
+        det.collect(t, &decoded, scratch, depth + 1);
+        let inner = det.take_cands(scratch);
+        det.restore_cands(scratch, outer);
+        for c in inner {
+            let secret = c
+                .decoded
+                .clone()
+                .unwrap_or_else(|| decoded[c.start..c.end].to_vec());
+            det.push_decoded(
+                scratch,
+                Cand {
+                    start,
+                    end,
+                    encoding: Some(c.encoding.unwrap_or(encoding)),
+                    decoded: Some(secret),
+                    ..c
+                },
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoders() {
+        assert_eq!(
+            decode_b64(b"c2tfdGVzdF92ZXJ5X3NlY3JldF9rZXlfMTIzNDU=").unwrap(),
+            b"sk_test_very_secret_key_12345"
+        );
+        assert_eq!(decode_hex(b"6869").unwrap(), b"hi");
+        assert_eq!(decode_percent(b"a%3Db%26c").unwrap(), b"a=b&c");
+        assert!(decode_percent(b"a%3Db").is_none());
+    }
+}

@@ -1,0 +1,322 @@
+//! False-positive control: is a candidate a placeholder, a reference to something else, or
+//! words rather than a random key?
+//!
+//! Applied to every rule's candidate (placeholders, documented example values), and, for rules
+//! that ask for it (`randomness = true`, the generic detectors), the stricter "looks random"
+//! gate that tells identifiers and prose from keys.
+
+use super::entropy::shannon;
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+static WORDS_TXT: &str = include_str!("words.txt");
+
+fn words() -> &'static HashSet<&'static str> {
+    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    WORDS.get_or_init(|| WORDS_TXT.lines().filter(|l| !l.starts_with('#')).collect())
+}
+
+/// Is `w` (lower case) an English or programming word?
+pub fn is_word(w: &str) -> bool {
+    words().contains(w)
+}
+
+fn contains_word(hay: &str, word: &str) -> bool {
+    let bytes = hay.as_bytes();
+    hay.match_indices(word).any(|(i, _)| {
+        let before = i.checked_sub(1).map(|j| bytes[j]);
+        let after = bytes.get(i + word.len()).copied();
+        let boundary = |b: Option<u8>| b.is_none_or(|b| !b.is_ascii_lowercase());
+        boundary(before) && boundary(after)
+    })
+}
+
+/// Template syntax, references to other variables, and well-known placeholder values.
+pub fn is_placeholder(secret: &[u8]) -> bool {
+    let Ok(s) = std::str::from_utf8(secret) else {
+        return false;
+    };
+    let t = s.trim_matches(|c| c == '"' || c == '\'' || c == '`');
+    if t.is_empty() {
+        return true;
+    }
+    // Templating and references: ${VAR}, $VAR, {{ x }}, %VAR%, <token>, [REDACTED].
+    if t.contains("${") || t.contains("{{") || t.contains("}}") || t.contains("#{") {
+        return true;
+    }
+    let b = t.as_bytes();
+    if b[0] == b'$' && b.len() > 1 && (b[1].is_ascii_alphabetic() || b[1] == b'_' || b[1] == b'(') {
+        return true;
+    }
+    if b.len() > 2 && b[0] == b'%' && b[b.len() - 1] == b'%' {
+        return true;
+    }
+    if (b[0] == b'<' && b[b.len() - 1] == b'>') || (b[0] == b'[' && b[b.len() - 1] == b']') {
+        return true;
+    }
+    let lower = t.to_ascii_lowercase();
+    const MARKERS: &[&str] = &[
+        "process.env",
+        "os.environ",
+        "getenv",
+        "environ[",
+        "env[",
+        "env.",
+        "secrets.",
+        "vault:v1:",
+        "enc[",
+        "xxxx",
+        "****",
+        "....",
+        "your_",
+        "your-",
+        "yourapi",
+        "yourtoken",
+        "yoursecret",
+        "yourkey",
+        "yourpassword",
+        "insert_",
+        "insert-",
+        "replace_",
+        "replace-",
+        "replaceme",
+        "changeme",
+        "change_me",
+        "placeholder",
+        "redacted",
+        "notreal",
+        "not_real",
+        "not-a-real",
+        "not_a_real",
+        "1234567890",
+        "0123456789",
+        "abcdefghij",
+    ];
+    if MARKERS.iter().any(|m| lower.contains(m)) {
+        return true;
+    }
+    const WORDS: &[&str] = &["example", "dummy", "sample", "fake", "lorem", "foobar"];
+    if WORDS.iter().any(|w| contains_word(&lower, w)) || t.contains("EXAMPLE") {
+        return true;
+    }
+    // A long run of one character (000000, aaaaaa) is filler, not key material.
+    let mut run = 1;
+    for w in b.windows(2) {
+        run = if w[0] == w[1] { run + 1 } else { 1 };
+        if run >= 6 {
+            return true;
+        }
+    }
+    false
+}
+
+/// Code rather than a literal: calls, member access chains, paths, URLs without credentials.
+pub fn looks_like_code(secret: &[u8]) -> bool {
+    let Ok(s) = std::str::from_utf8(secret) else {
+        return false;
+    };
+    if s.contains('(') || s.contains(')') || s.contains("->") || s.contains("::") {
+        return true;
+    }
+    if s.starts_with("./") || s.starts_with("../") || s.starts_with("~/") || s.starts_with("/") {
+        return true;
+    }
+    if s.starts_with("http://") || s.starts_with("https://") {
+        return !s.contains('@');
+    }
+    // a.b.c member access of identifiers: self.config.token, this.props.apiKey
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() >= 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+                && !p.as_bytes()[0].is_ascii_digit()
+        })
+        && parts
+            .iter()
+            .any(|p| p.len() >= 3 && is_word(&p.to_ascii_lowercase()))
+    {
+        return true;
+    }
+    false
+}
+
+/// Splits an identifier-like string into lower-case segments on non-letters and camelCase.
+fn segments(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if c.is_ascii_alphabetic() {
+            if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = c.is_ascii_lowercase();
+            cur.push(c.to_ascii_lowercase());
+        } else {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Share of the letters of `s` covered by dictionary words (greedy longest-match, words of
+/// at least 3 letters).
+pub fn word_coverage(s: &str) -> f64 {
+    let letters = s.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    if letters == 0 {
+        return 0.0;
+    }
+    let mut covered = 0;
+    for seg in segments(s) {
+        let b = seg.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let mut best = 0;
+            let max = (b.len() - i).min(12);
+            for l in (3..=max).rev() {
+                if is_word(&seg[i..i + l]) {
+                    best = l;
+                    break;
+                }
+            }
+            if best > 0 {
+                covered += best;
+                i += best;
+            } else {
+                i += 1;
+            }
+        }
+    }
+    covered as f64 / letters as f64
+}
+
+/// Character classes present: lower, upper, digit, other.
+fn classes(s: &[u8]) -> (bool, bool, bool, bool) {
+    let mut c = (false, false, false, false);
+    for &b in s {
+        match b {
+            b'a'..=b'z' => c.0 = true,
+            b'A'..=b'Z' => c.1 = true,
+            b'0'..=b'9' => c.2 = true,
+            _ => c.3 = true,
+        }
+    }
+    c
+}
+
+/// The gate for generic detectors: does this value look like generated key material rather
+/// than words, an identifier or a value chosen to be read?
+pub fn looks_random(secret: &[u8]) -> bool {
+    let Ok(s) = std::str::from_utf8(secret) else {
+        return false;
+    };
+    let n = s.len();
+    if n < 8 {
+        return false;
+    }
+    let (lower, upper, digit, other) = classes(secret);
+    let kinds = lower as u8 + upper as u8 + digit as u8 + other as u8;
+    let h = shannon(secret);
+    let is_hex = s.bytes().all(|b| b.is_ascii_hexdigit());
+    if is_hex {
+        // Hex keys: 16+ digits with both letters and digits.
+        return n >= 16 && h >= 3.0 && digit && (lower || upper);
+    }
+    if kinds == 1 {
+        // Only letters of one case, or only digits: words or numbers, not keys.
+        return false;
+    }
+    if word_coverage(s) >= 0.6 {
+        return false;
+    }
+    // Short values need more variety; long ones need steady entropy.
+    let need = match n {
+        0..=11 => 2.8,
+        12..=19 => 3.1,
+        _ => 3.4,
+    };
+    h >= need && (digit || kinds >= 3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            "${API_KEY}",
+            "$API_KEY",
+            "{{ .Values.token }}",
+            "%TOKEN%",
+            "<token>",
+            "YOUR_API_KEY_HERE",
+            "xxxxxxxxxxxxxxxx",
+            "****************",
+            "AKIAIOSFODNN7EXAMPLE",
+            "my-dummy-secret",
+            "process.env.API_KEY",
+            "000000000000",
+            "",
+        ] {
+            assert!(is_placeholder(p.as_bytes()), "{p}");
+        }
+        for s in [
+            "sk_test_very_secret_key_12345",
+            "Zq8vT1mK0pR3xW9y",
+            "examplesareok1",
+        ] {
+            assert!(!is_placeholder(s.as_bytes()), "{s}");
+        }
+    }
+
+    #[test]
+    fn code_is_not_a_secret() {
+        for c in [
+            "os.getenv(\"X\")",
+            "self.config.token",
+            "/etc/ssl/key.pem",
+            "https://x.io",
+        ] {
+            assert!(looks_like_code(c.as_bytes()), "{c}");
+        }
+        assert!(!looks_like_code(b"Zq8vT1mK0pR3xW9y"));
+    }
+
+    #[test]
+    fn random_versus_words() {
+        for r in [
+            "Zq8vT1mK0pR3xW9yB2nC",
+            "9f86d081884c7d659a2feaa0c55ad015",
+            "hJ7#kL9!mN2$",
+            "AbC7dEf9GhI2jKl4",
+        ] {
+            assert!(looks_random(r.as_bytes()), "{r}");
+        }
+        for w in [
+            "getAccessTokenFromConfig",
+            "password",
+            "hunter2",
+            "correct_horse_battery_staple",
+            "MY_SECRET_NAME",
+            "1234567812345678",
+            "deadbeef",
+            "updateUserPassword",
+        ] {
+            assert!(!looks_random(w.as_bytes()), "{w}");
+        }
+    }
+
+    #[test]
+    fn coverage() {
+        assert!(word_coverage("getAccessToken") > 0.9);
+        assert!(word_coverage("Zq8vT1mK0pR3") < 0.5);
+    }
+}

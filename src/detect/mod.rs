@@ -1,0 +1,10 @@
+//! Detection: keyword prefilter, rule regexes, entropy and randomness gates, checksums,
+//! decoders and allowlists, turning bytes into findings.
+
+pub mod checksum;
+pub mod decode;
+pub mod entropy;
+pub mod filter;
+pub mod matcher;
+
+pub use matcher::{Detector, Scratch, Target};

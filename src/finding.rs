@@ -1,0 +1,153 @@
+//! A finding: what was found, where, and how to name it stably.
+//!
+//! The secret is kept whole in memory; every report masks it (see [`mask`]) unless the user
+//! asked for `--show-secrets`.
+
+use crate::rules::{Confidence, Severity};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// The git commit that introduced a finding (history scans).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub commit: String,
+    pub author: String,
+    pub email: String,
+    /// ISO 8601 with offset.
+    pub date: String,
+    /// First line of the commit message.
+    pub message: String,
+}
+
+/// Another place the same blob (and so the same finding) appears; `--all-occurrences`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Occurrence {
+    pub commit: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule_id: String,
+    pub description: String,
+    /// Relative to the scanned root, `/`-separated.
+    pub path: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    /// The secret, whole. Mask it before it leaves the process.
+    pub secret: String,
+    /// The full text of the line where the secret starts (without the newline).
+    pub line_text: String,
+    pub entropy: f64,
+    pub fingerprint: String,
+    pub confidence: Confidence,
+    pub severity: Severity,
+    pub tags: Vec<String>,
+    /// Set when the secret was found inside encoded text ("base64", "hex", "percent").
+    pub encoding: Option<String>,
+    pub commit: Option<CommitInfo>,
+    pub occurrences: Vec<Occurrence>,
+}
+
+/// `sha256(rule_id || 0x00 || path || 0x00 || secret)`, lower-case hex.
+///
+/// The line number is deliberately left out, so the fingerprint survives lines inserted above
+/// the finding and re-indentation; it changes when the secret, the rule or the path does.
+pub fn fingerprint(rule_id: &str, path: &str, secret: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(rule_id.as_bytes());
+    h.update([0]);
+    h.update(path.as_bytes());
+    h.update([0]);
+    h.update(secret);
+    let d = h.finalize();
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// How many leading characters of a secret a masked report shows: 4, fewer for short secrets
+/// (a quarter of the length), so that a short password is never mostly visible.
+fn visible_prefix(len: usize) -> usize {
+    if len >= 16 {
+        4
+    } else {
+        len / 4
+    }
+}
+
+/// The first characters of the secret followed by `*`s (at most 16 stars, so the mask does
+/// not reveal the length of long secrets beyond that).
+pub fn mask(secret: &str) -> String {
+    let n = secret.chars().count();
+    let keep = visible_prefix(n);
+    let mut out: String = secret.chars().take(keep).collect();
+    let stars = (n - keep).clamp(4, 16);
+    out.extend(std::iter::repeat_n('*', stars));
+    out
+}
+
+impl Finding {
+    /// The line with this finding's secret masked, trimmed and shortened to `max` characters
+    /// around the secret.
+    pub fn masked_line(&self, show_secrets: bool, max: usize) -> String {
+        let line = if show_secrets || self.secret.is_empty() {
+            self.line_text.clone()
+        } else {
+            self.line_text.replace(&self.secret, &mask(&self.secret))
+        };
+        shorten(line.trim(), max)
+    }
+
+    pub fn display_secret(&self, show_secrets: bool) -> String {
+        if show_secrets {
+            self.secret.clone()
+        } else {
+            mask(&self.secret)
+        }
+    }
+
+    /// Sort key for deterministic output.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str) {
+        (&self.path, self.line, self.column, &self.rule_id)
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Sorts findings by path, line, column, rule.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_ignores_line_but_not_secret() {
+        let a = fingerprint("r", "p", b"s1");
+        assert_eq!(a, fingerprint("r", "p", b"s1"));
+        assert_ne!(a, fingerprint("r", "p", b"s2"));
+        assert_ne!(a, fingerprint("r", "q", b"s1"));
+        assert_eq!(a.len(), 64);
+    }
+
+    #[test]
+    fn masks() {
+        let m = mask("sk_test_very_secret_key_12345");
+        assert!(m.starts_with("sk_t*") && !m.contains("test_"), "{m}");
+        assert_eq!(mask("hunter22"), "hu******");
+        assert_eq!(mask("ab"), "****");
+        assert!(!mask("abcdefghijklmnopqrstuvwxyz").contains("efgh"));
+    }
+}

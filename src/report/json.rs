@@ -1,0 +1,91 @@
+//! `--format json` (an array) and `--format jsonl` (one object a line). Field names are
+//! stable: add fields, never rename them.
+
+use super::Context;
+use crate::finding::{Finding, Occurrence};
+use serde::Serialize;
+use std::io::{self, Write};
+
+#[derive(Serialize)]
+pub struct JsonFinding<'a> {
+    pub rule_id: &'a str,
+    pub description: &'a str,
+    pub path: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub secret: String,
+    #[serde(rename = "match")]
+    pub line_text: String,
+    pub entropy: f64,
+    pub fingerprint: &'a str,
+    pub confidence: &'a str,
+    pub severity: &'a str,
+    pub tags: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub occurrences: &'a [Occurrence],
+}
+
+impl<'a> JsonFinding<'a> {
+    pub fn new(f: &'a Finding, show_secrets: bool) -> JsonFinding<'a> {
+        let c = f.commit.as_ref();
+        JsonFinding {
+            rule_id: &f.rule_id,
+            description: &f.description,
+            path: &f.path,
+            line: f.line,
+            column: f.column,
+            end_line: f.end_line,
+            end_column: f.end_column,
+            secret: f.display_secret(show_secrets),
+            line_text: f.masked_line(show_secrets, 500),
+            entropy: f.entropy,
+            fingerprint: &f.fingerprint,
+            confidence: f.confidence.as_str(),
+            severity: f.severity.as_str(),
+            tags: &f.tags,
+            encoding: f.encoding.as_deref(),
+            commit: c.map(|c| c.commit.as_str()),
+            author: c.map(|c| c.author.as_str()),
+            email: c.map(|c| c.email.as_str()),
+            date: c.map(|c| c.date.as_str()),
+            message: c.map(|c| c.message.as_str()),
+            occurrences: &f.occurrences,
+        }
+    }
+}
+
+pub fn write(
+    findings: &[Finding],
+    ctx: &Context,
+    out: &mut dyn Write,
+    lines: bool,
+) -> io::Result<()> {
+    let items: Vec<JsonFinding> = findings
+        .iter()
+        .map(|f| JsonFinding::new(f, ctx.show_secrets))
+        .collect();
+    if lines {
+        for i in &items {
+            serde_json::to_writer(&mut *out, i)?;
+            out.write_all(b"\n")?;
+        }
+    } else {
+        serde_json::to_writer_pretty(&mut *out, &items)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,51 @@
+//! Reports: findings out, in the format asked for. Every format masks secrets unless the user
+//! passed `--show-secrets`.
+
+pub mod json;
+pub mod text;
+
+use crate::finding::Finding;
+use crate::rules::RuleSet;
+use std::io::{self, Write};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Jsonl,
+}
+
+/// What every reporter may need besides the findings.
+pub struct Context<'a> {
+    pub show_secrets: bool,
+    pub color: bool,
+    pub rules: &'a RuleSet,
+}
+
+/// Writes `findings` (already sorted) in `format`.
+pub fn write(
+    format: Format,
+    findings: &[Finding],
+    ctx: &Context,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text::write(findings, ctx, out),
+        Format::Json => json::write(findings, ctx, out, false),
+        Format::Jsonl => json::write(findings, ctx, out, true),
+    }
+}
+
+/// Writes a report file atomically: a temporary file in the same directory, then a rename,
+/// so a reader never sees half a report and a failed run never truncates the old one.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! `--format text`: findings grouped by file, for people. Colored only when asked (the caller
+//! decides from the terminal and `NO_COLOR`).
+
+use super::Context;
+use crate::finding::Finding;
+use colored::Colorize;
+use std::io::{self, Write};
+
+pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Result<()> {
+    colored::control::set_override(ctx.color);
+    let mut last_path: Option<&str> = None;
+    for f in findings {
+        if last_path != Some(f.path.as_str()) {
+            if last_path.is_some() {
+                writeln!(out)?;
+            }
+            last_path = Some(&f.path);
+        }
+        let loc = format!("{}:{}:{}", f.path, f.line, f.column);
+        let mut extra = format!("confidence {}", f.confidence);
+        if let Some(enc) = &f.encoding {
+            extra.push_str(&format!(", {enc}-decoded"));
+        }
+        if let Some(c) = &f.commit {
+            extra.push_str(&format!(
+                ", commit {} by {} <{}> {}",
+                &c.commit[..c.commit.len().min(12)],
+                c.author,
+                c.email,
+                c.date
+            ));
+        }
+        writeln!(
+            out,
+            "{}  {}  {}  ({})",
+            loc.magenta().bold(),
+            f.rule_id.yellow(),
+            f.display_secret(ctx.show_secrets).red(),
+            extra.dimmed()
+        )?;
+        let line = f.masked_line(ctx.show_secrets, 160);
+        if !line.is_empty() {
+            writeln!(out, "    {line}")?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! Every rule carries `examples` (must be reported by that rule) and `negative_examples`
+//! (must not be). This checks them with the full detector, so filters and allowlists are
+//! part of what is checked. Used by `leakhound rules --check` and by the test suite.
+
+use crate::detect::{Detector, Scratch, Target};
+
+/// Checks every rule of `detector`; returns one message per failing example.
+pub fn check_all(detector: &Detector) -> Vec<String> {
+    let mut failures = Vec::new();
+    let mut scratch = Scratch::default();
+    for rule in &detector.rules.rules {
+        if rule.regex.is_some() && rule.examples.is_empty() {
+            failures.push(format!(
+                "{}: rule {}: has no examples",
+                rule.origin, rule.id
+            ));
+        }
+        let path = "example.txt";
+        for (positive, list) in [(true, &rule.examples), (false, &rule.negative_examples)] {
+            for ex in list {
+                let mut out = Vec::new();
+                let t = Target {
+                    path,
+                    data: ex.as_bytes(),
+                    commit: None,
+                };
+                detector.detect(&t, &mut scratch, &mut out);
+                let hit = out.iter().any(|f| f.rule_id == rule.id);
+                if hit != positive {
+                    let what = if positive {
+                        "example not found"
+                    } else {
+                        "negative example reported"
+                    };
+                    let others: Vec<&str> = out.iter().map(|f| f.rule_id.as_str()).collect();
+                    failures.push(format!(
+                        "{}: rule {}: {what}: {ex:?} (reported: {others:?})",
+                        rule.origin, rule.id
+                    ));
+                }
+            }
+        }
+    }
+    failures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    #[test]
+    fn every_builtin_rule_passes_its_examples() {
+        let failures = check_all(&Detector::new(RuleSet::builtin()));
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}

@@ -1,0 +1,13 @@
+//! Rules as data: the TOML syntax, validation, the embedded defaults and how configs combine.
+
+pub mod allowlist;
+pub mod builtin;
+pub mod check;
+pub mod pattern;
+pub mod rule;
+pub mod set;
+pub mod syntax;
+
+pub use allowlist::Allowlist;
+pub use rule::{Confidence, Rule, Severity};
+pub use set::{ConfigError, LoadOptions, RuleSet};

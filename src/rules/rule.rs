@@ -1,0 +1,238 @@
+//! A validated rule, ready for the matcher.
+
+use super::allowlist::Allowlist;
+use super::pattern::Pattern;
+use super::syntax::RuleSyntax;
+use serde::Serialize;
+use std::fmt;
+
+/// How sure we are that a match is a real secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn parse(s: &str) -> Option<Confidence> {
+        match s.to_ascii_lowercase().as_str() {
+            "low" => Some(Confidence::Low),
+            "medium" => Some(Confidence::Medium),
+            "high" => Some(Confidence::High),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+    pub fn lower(self) -> Confidence {
+        match self {
+            Confidence::High => Confidence::Medium,
+            _ => Confidence::Low,
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How bad a leak of this kind is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.to_ascii_lowercase().as_str() {
+            "low" => Some(Severity::Low),
+            "medium" => Some(Severity::Medium),
+            "high" => Some(Severity::High),
+            "critical" => Some(Severity::Critical),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// Offline structural checks some token formats allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checksum {
+    /// GitHub's `ghp_`/`gho_`/... tokens: the last 6 characters are base62(CRC32(rest)).
+    GithubCrc32,
+    /// npm `npm_` tokens use the same construction as GitHub.
+    NpmCrc32,
+}
+
+impl Checksum {
+    pub fn parse(s: &str) -> Option<Checksum> {
+        match s {
+            "github-crc32" => Some(Checksum::GithubCrc32),
+            "npm-crc32" => Some(Checksum::NpmCrc32),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub description: String,
+    pub regex: Option<Pattern>,
+    /// Capture group holding the secret; 0 is the whole match.
+    pub secret_group: usize,
+    pub entropy: Option<f64>,
+    /// Lower-case literals, one of which must occur for the rule to be tried.
+    pub keywords: Vec<String>,
+    pub path: Option<Pattern>,
+    pub tags: Vec<String>,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub checksum: Option<Checksum>,
+    pub randomness: bool,
+    pub multiline: bool,
+    pub min_length: usize,
+    pub skip_report: bool,
+    pub allowlists: Vec<Allowlist>,
+    /// The file the rule came from (`rules/aws.toml`, or a config path).
+    pub origin: String,
+    pub examples: Vec<String>,
+    pub negative_examples: Vec<String>,
+}
+
+impl Rule {
+    /// Validates a parsed rule. The error names the problem; the caller adds file and id.
+    pub fn from_syntax(s: RuleSyntax, origin: &str) -> Result<Rule, String> {
+        if s.id.trim().is_empty() {
+            return Err("a rule has an empty id".into());
+        }
+        let regex = match &s.regex {
+            Some(r) if r.is_empty() => return Err("regex is empty".into()),
+            Some(r) => Some(Pattern::parse(r).map_err(|e| format!("invalid regex: {e}"))?),
+            None => None,
+        };
+        let path = match &s.path {
+            Some(p) => Some(Pattern::parse(p).map_err(|e| format!("invalid path regex: {e}"))?),
+            None => None,
+        };
+        if regex.is_none() && path.is_none() {
+            return Err("a rule needs a regex, a path, or both".into());
+        }
+        let captures = regex.as_ref().map_or(0, |r| r.captures_len());
+        let secret_group = match s.secret_group {
+            Some(g) if g > captures => {
+                return Err(format!(
+                    "secret_group {g} but the regex has only {captures} capture group(s)"
+                ))
+            }
+            Some(g) => g,
+            None if captures > 0 => 1,
+            None => 0,
+        };
+        if let Some(e) = s.entropy {
+            if !(0.0..=8.0).contains(&e) {
+                return Err(format!("entropy {e} is outside 0..=8"));
+            }
+        }
+        let severity = match &s.severity {
+            None => Severity::High,
+            Some(v) => Severity::parse(v).ok_or_else(|| format!("unknown severity {v:?}"))?,
+        };
+        let confidence = match &s.confidence {
+            None => Confidence::Medium,
+            Some(v) => Confidence::parse(v).ok_or_else(|| format!("unknown confidence {v:?}"))?,
+        };
+        let checksum = match &s.checksum {
+            None => None,
+            Some(v) => Some(Checksum::parse(v).ok_or_else(|| format!("unknown checksum {v:?}"))?),
+        };
+        let mut allowlists = Vec::new();
+        for a in s.allowlist.iter().chain(s.allowlists.iter()) {
+            allowlists.push(Allowlist::from_syntax(a)?);
+        }
+        let keywords = s
+            .keywords
+            .iter()
+            .map(|k| k.to_ascii_lowercase())
+            .filter(|k| !k.is_empty())
+            .collect();
+        Ok(Rule {
+            description: s.description.clone().unwrap_or_else(|| s.id.clone()),
+            id: s.id,
+            regex,
+            secret_group,
+            entropy: s.entropy,
+            keywords,
+            path,
+            tags: s.tags,
+            severity,
+            confidence,
+            checksum,
+            randomness: s.randomness,
+            multiline: s.multiline,
+            min_length: s.min_length.unwrap_or(0),
+            skip_report: s.skip_report,
+            allowlists,
+            origin: origin.to_string(),
+            examples: s.examples,
+            negative_examples: s.negative_examples,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn syntax(regex: &str) -> RuleSyntax {
+        RuleSyntax {
+            id: "t".into(),
+            regex: Some(regex.into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn secret_group_defaults() {
+        assert_eq!(
+            Rule::from_syntax(syntax("a(b)"), "x").unwrap().secret_group,
+            1
+        );
+        assert_eq!(
+            Rule::from_syntax(syntax("ab"), "x").unwrap().secret_group,
+            0
+        );
+        let mut s = syntax("a(b)");
+        s.secret_group = Some(2);
+        assert!(Rule::from_syntax(s, "x").unwrap_err().contains("capture"));
+    }
+
+    #[test]
+    fn needs_regex_or_path() {
+        let s = RuleSyntax {
+            id: "t".into(),
+            ..Default::default()
+        };
+        assert!(Rule::from_syntax(s, "x").is_err());
+    }
+}

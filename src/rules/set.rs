@@ -1,0 +1,315 @@
+//! Loading rules: the embedded defaults, user configs, and how they combine.
+//!
+//! Combination, documented in the README:
+//! - no config: the default rules and the default allowlist;
+//! - a config that defines no rules (allowlists, disabled ids only) extends the defaults;
+//! - a config that defines rules replaces the defaults, unless `[extend] use_default = true`,
+//!   in which case its rules are added (a rule with a default's id overrides it);
+//! - `[extend] path = "other.toml"` layers a config on top of another;
+//! - `disabled_rules` (or gitleaks' `[extend] disabledRules`) removes rules by id.
+
+use super::allowlist::Allowlist;
+use super::builtin::BUILTIN_FILES;
+use super::rule::Rule;
+use super::syntax::ConfigSyntax;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// A configuration problem; every variant names the file, and the rule where there is one.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{file}: cannot read config: {err}")]
+    Read { file: String, err: std::io::Error },
+    #[error("{file}:{line}:{column}: {message}")]
+    Syntax {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{file}: rule {id:?}: {message}")]
+    Rule {
+        file: String,
+        id: String,
+        message: String,
+    },
+    #[error("{file}: duplicate rule id {id:?}")]
+    Duplicate { file: String, id: String },
+    #[error("{file}: {message}")]
+    Other { file: String, message: String },
+    #[error("no rules to apply: the configuration disables or replaces every rule")]
+    Empty,
+}
+
+/// Every rule and global allowlist in force.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    /// Global allowlists: the default one (unless turned off) followed by the configs'.
+    pub allowlists: Vec<Allowlist>,
+    /// How many of `allowlists` (at the front) are the built-in default allowlist.
+    pub default_allowlists: usize,
+    /// Problems that did not stop loading (gitleaks rules we cannot run, unknown disabled ids).
+    pub warnings: Vec<String>,
+    /// The config files that were read, in order.
+    pub config_files: Vec<String>,
+}
+
+/// One parsed file, before combination.
+struct Layer {
+    rules: Vec<Rule>,
+    allowlists: Vec<Allowlist>,
+    disabled: Vec<String>,
+    use_default: Option<bool>,
+    default_allowlist: Option<bool>,
+    extend_path: Option<String>,
+    warnings: Vec<String>,
+}
+
+/// Where the rules come from.
+#[derive(Debug, Default, Clone)]
+pub struct LoadOptions {
+    /// A config file to apply on top of (or instead of) the defaults.
+    pub config: Option<PathBuf>,
+    /// Drop the default allowlist (lock files, vendored code, ...).
+    pub no_default_allowlist: bool,
+}
+
+fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let before = &src[..offset.min(src.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Parses and validates one file. `builtin` files are trusted to compile (tests check them)
+/// and compile lazily; user files compile eagerly so that errors surface before the scan.
+fn parse_layer(file: &str, src: &str, builtin: bool) -> Result<Layer, ConfigError> {
+    let syntax: ConfigSyntax = toml::from_str(src).map_err(|e| {
+        let (line, column) = e.span().map_or((0, 0), |s| line_col(src, s.start));
+        ConfigError::Syntax {
+            file: file.to_string(),
+            line,
+            column,
+            message: e.message().trim().to_string(),
+        }
+    })?;
+    let lenient = !builtin && ConfigSyntax::looks_like_gitleaks(src);
+    let mut warnings = Vec::new();
+    let mut seen = HashSet::new();
+    let mut rules = Vec::with_capacity(syntax.rules.len());
+    for rs in syntax.rules {
+        let id = rs.id.clone();
+        if !seen.insert(id.clone()) {
+            return Err(ConfigError::Duplicate {
+                file: file.to_string(),
+                id,
+            });
+        }
+        if !rs.required.is_empty() {
+            warnings.push(format!(
+                "{file}: rule {id:?}: composite rules ([[rules.required]]) are not supported; \
+                 the rule runs on its own regex alone"
+            ));
+        }
+        let rule_err = |message: String| ConfigError::Rule {
+            file: file.to_string(),
+            id: id.clone(),
+            message,
+        };
+        let rule = match Rule::from_syntax(rs, file) {
+            Ok(r) => r,
+            Err(m) if lenient => {
+                warnings.push(format!("{file}: rule {id:?} skipped: {m}"));
+                continue;
+            }
+            Err(m) => return Err(rule_err(m)),
+        };
+        if !builtin {
+            let compiled = rule
+                .regex
+                .iter()
+                .chain(rule.path.iter())
+                .try_for_each(|p| p.compiled().map(|_| ()));
+            if let Err(m) = compiled {
+                let m = format!("regex cannot be compiled: {m}");
+                if lenient {
+                    warnings.push(format!("{file}: rule {id:?} skipped: {m}"));
+                    continue;
+                }
+                return Err(rule_err(m));
+            }
+        }
+        rules.push(rule);
+    }
+    let mut allowlists = Vec::new();
+    for a in syntax.allowlist.iter().chain(syntax.allowlists.iter()) {
+        let al = Allowlist::from_syntax(a).map_err(|message| ConfigError::Other {
+            file: file.to_string(),
+            message: format!("allowlist: {message}"),
+        })?;
+        allowlists.push(al);
+    }
+    let extend = syntax.extend.unwrap_or_default();
+    let mut disabled = syntax.disabled_rules;
+    disabled.extend(extend.disabled_rules);
+    Ok(Layer {
+        rules,
+        allowlists,
+        disabled,
+        use_default: extend.use_default,
+        default_allowlist: extend.default_allowlist,
+        extend_path: extend.path,
+        warnings,
+    })
+}
+
+fn read_layer(path: &Path, depth: usize) -> Result<Vec<(String, Layer)>, ConfigError> {
+    let file = path.display().to_string();
+    if depth > 4 {
+        return Err(ConfigError::Other {
+            file,
+            message: "[extend] path nests more than 4 deep (a cycle?)".into(),
+        });
+    }
+    let src = std::fs::read_to_string(path).map_err(|err| ConfigError::Read {
+        file: file.clone(),
+        err,
+    })?;
+    let layer = parse_layer(&file, &src, false)?;
+    let mut layers = Vec::new();
+    if let Some(base) = &layer.extend_path {
+        let base = path.parent().unwrap_or(Path::new(".")).join(base);
+        layers = read_layer(&base, depth + 1)?;
+    }
+    layers.push((file, layer));
+    Ok(layers)
+}
+
+impl RuleSet {
+    /// The embedded default rules and default allowlist.
+    pub fn builtin() -> RuleSet {
+        Self::load(&LoadOptions::default()).expect("embedded rules are valid (checked by tests)")
+    }
+
+    pub fn load(opts: &LoadOptions) -> Result<RuleSet, ConfigError> {
+        let mut set = RuleSet::default();
+        let mut builtin_rules = Vec::new();
+        let mut default_allow = Vec::new();
+        for (name, src) in BUILTIN_FILES {
+            let file = format!("rules/{name}");
+            let layer = parse_layer(&file, src, true)?;
+            builtin_rules.extend(layer.rules);
+            default_allow.extend(layer.allowlists);
+        }
+        let layers = match &opts.config {
+            Some(p) => read_layer(p, 0)?,
+            None => Vec::new(),
+        };
+        let mut rules: Vec<Rule> = builtin_rules;
+        let mut allowlists = Vec::new();
+        let mut use_default_allowlist = !opts.no_default_allowlist;
+        let mut disabled: Vec<(String, String)> = Vec::new();
+        for (file, layer) in layers {
+            set.config_files.push(file.clone());
+            set.warnings.extend(layer.warnings);
+            let replace = !layer.rules.is_empty() && layer.use_default != Some(true)
+                || layer.use_default == Some(false);
+            if replace {
+                rules.clear();
+            }
+            let mut index: HashMap<String, usize> = rules
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id.clone(), i))
+                .collect();
+            for r in layer.rules {
+                match index.get(&r.id) {
+                    Some(&i) => rules[i] = r,
+                    None => {
+                        index.insert(r.id.clone(), rules.len());
+                        rules.push(r);
+                    }
+                }
+            }
+            allowlists.extend(layer.allowlists);
+            if layer.default_allowlist == Some(false) {
+                use_default_allowlist = false;
+            }
+            disabled.extend(layer.disabled.into_iter().map(|d| (file.clone(), d)));
+        }
+        for (file, id) in &disabled {
+            let before = rules.len();
+            rules.retain(|r| &r.id != id);
+            if rules.len() == before {
+                set.warnings
+                    .push(format!("{file}: disabled rule {id:?} does not exist"));
+            }
+        }
+        if rules.is_empty() {
+            return Err(ConfigError::Empty);
+        }
+        if use_default_allowlist {
+            set.default_allowlists = default_allow.len();
+            set.allowlists = default_allow;
+        }
+        set.allowlists.extend(allowlists);
+        set.rules = rules;
+        Ok(set)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_error_has_line_and_column() {
+        let e = parse_layer("c.toml", "[[rules]]\nid = \"x\"\nregex = \n", false)
+            .err()
+            .unwrap();
+        let msg = e.to_string();
+        assert!(msg.starts_with("c.toml:3:"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_field_is_named() {
+        let e = parse_layer("c.toml", "[[rules]]\nid = \"x\"\nregexx = \"a\"\n", false)
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("regexx"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_ids_rejected() {
+        let src = "[[rules]]\nid = \"x\"\nregex = \"a\"\n[[rules]]\nid = \"x\"\nregex = \"b\"\n";
+        let e = parse_layer("c.toml", src, false).err().unwrap();
+        assert!(matches!(e, ConfigError::Duplicate { .. }));
+    }
+
+    #[test]
+    fn bad_regex_names_rule() {
+        let src = "[[rules]]\nid = \"broken\"\nregex = \"(a\"\n";
+        let e = parse_layer("c.toml", src, false).err().unwrap().to_string();
+        assert!(e.contains("broken") && e.contains("regex"), "{e}");
+    }
+
+    #[test]
+    fn gitleaks_dialect_skips_bad_rules() {
+        let src = "title = \"t\"\n[[rules]]\nid = \"broken\"\nregex = \"(a\"\n[[rules]]\nid = \"ok\"\nregex = \"b\"\nsecretGroup = 0\n";
+        let l = parse_layer("c.toml", src, false).ok().unwrap();
+        assert_eq!(l.rules.len(), 1);
+        assert!(l.warnings[0].contains("broken"));
+    }
+
+    #[test]
+    fn builtin_loads() {
+        let set = RuleSet::builtin();
+        assert!(set.rules.len() >= 60, "{} rules", set.rules.len());
+        assert!(set.default_allowlists > 0);
+    }
+}

@@ -1,0 +1,128 @@
+//! What a rules/config TOML file says, as read by serde, before validation.
+//!
+//! Field names are leakhound's snake_case; gitleaks v8's camelCase spellings are accepted as
+//! aliases so that a gitleaks configuration loads unchanged. Unknown fields are rejected (and
+//! named by the TOML error), so a typo never silently disables a rule.
+
+use serde::Deserialize;
+
+/// One configuration or rules file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigSyntax {
+    /// gitleaks' config title; informational.
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(alias = "minVersion")]
+    pub min_version: Option<String>,
+    pub extend: Option<ExtendSyntax>,
+    #[serde(default)]
+    pub rules: Vec<RuleSyntax>,
+    /// gitleaks' single global `[allowlist]` table.
+    pub allowlist: Option<AllowlistSyntax>,
+    /// Global `[[allowlists]]`.
+    #[serde(default)]
+    pub allowlists: Vec<AllowlistSyntax>,
+    /// Rule ids to disable (leakhound spelling; gitleaks uses `[extend] disabledRules`).
+    #[serde(default, alias = "disabledRules")]
+    pub disabled_rules: Vec<String>,
+}
+
+impl ConfigSyntax {
+    /// True when the file uses a spelling only gitleaks uses. Such files get gitleaks'
+    /// leniency: a regex our engine cannot compile skips that rule with a warning instead of
+    /// failing the run.
+    pub fn looks_like_gitleaks(src: &str) -> bool {
+        const MARKERS: &[&str] = &[
+            "secretGroup",
+            "regexTarget",
+            "useDefault",
+            "minVersion",
+            "disabledRules",
+            "[allowlist]",
+            "[rules.allowlist]",
+            "title",
+        ];
+        MARKERS.iter().any(|m| src.contains(m))
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendSyntax {
+    /// Another config file to extend (relative to this one).
+    pub path: Option<String>,
+    #[serde(alias = "useDefault")]
+    pub use_default: Option<bool>,
+    #[serde(default, alias = "disabledRules")]
+    pub disabled_rules: Vec<String>,
+    /// Keep the built-in default allowlist (lock files, vendored code, images); default true.
+    pub default_allowlist: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSyntax {
+    pub id: String,
+    pub description: Option<String>,
+    pub regex: Option<String>,
+    #[serde(alias = "secretGroup")]
+    pub secret_group: Option<usize>,
+    pub entropy: Option<f64>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Regex on the file path: the rule only applies to matching paths (or, without a
+    /// `regex`, reports the file itself).
+    pub path: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub severity: Option<String>,
+    pub confidence: Option<String>,
+    /// Offline check of a token's structure (for example `github-crc32`).
+    pub checksum: Option<String>,
+    /// Apply the "looks random, not like words or code" gate to the secret.
+    #[serde(default)]
+    pub randomness: bool,
+    /// Match across lines: run on the whole file, not just around keyword hits.
+    #[serde(default)]
+    pub multiline: bool,
+    /// A secret shorter than this is ignored.
+    pub min_length: Option<usize>,
+    #[serde(default, alias = "skipReport")]
+    pub skip_report: bool,
+    /// gitleaks: single `[rules.allowlist]`.
+    pub allowlist: Option<AllowlistSyntax>,
+    #[serde(default)]
+    pub allowlists: Vec<AllowlistSyntax>,
+    /// gitleaks composite rules; accepted so such configs load, reported as unsupported.
+    #[serde(default)]
+    pub required: Vec<toml::Value>,
+    #[serde(default)]
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowlistSyntax {
+    pub description: Option<String>,
+    /// `OR` (default): any criterion allows. `AND`: every given criterion must hold.
+    pub condition: Option<String>,
+    #[serde(default)]
+    pub commits: Vec<String>,
+    /// Path regexes (gitleaks) or globs (`*`, `**`), either accepted.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    #[serde(default)]
+    pub regexes: Vec<String>,
+    /// What `regexes` apply to: `secret` (default), `match` or `line`.
+    #[serde(alias = "regexTarget")]
+    pub regex_target: Option<String>,
+    /// Case-insensitive substrings of the secret.
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+    /// Global allowlists only: restrict to these rule ids.
+    #[serde(default, alias = "targetRules")]
+    pub target_rules: Vec<String>,
+}
