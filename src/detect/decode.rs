@@ -14,8 +14,38 @@ const MIN_RUN: usize = 16;
 /// Longest encoded run decoded (larger runs are images, fonts, bundles).
 const MAX_RUN: usize = 4096;
 
+/// Byte classes for finding encoded runs quickly: bit 1 base64 (either alphabet), bit 2 a
+/// character that may continue a percent-encoded run.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'-' || b == b'_' {
+            t[i] = 1;
+        }
+        if b == b'%' || b == b'.' || b == b'~' {
+            t[i] = 2;
+        }
+        i += 1;
+    }
+    t
+};
+
 fn is_b64(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_')
+    CLASS[b as usize] == 1
+}
+
+/// Could this run be base64 of text? Identifiers (no digits, no `+/=`) and single-case
+/// words are not worth decoding.
+fn plausible_b64(run: &[u8]) -> bool {
+    let (mut lower, mut upper, mut digit) = (false, false, false);
+    for &b in run {
+        lower |= b.is_ascii_lowercase();
+        upper |= b.is_ascii_uppercase();
+        digit |= b.is_ascii_digit() || b == b'+' || b == b'/' || b == b'=';
+    }
+    lower && upper && digit
 }
 
 fn printable(d: &[u8]) -> bool {
@@ -66,26 +96,40 @@ fn decode_percent(run: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Finds encoded runs in `data`, decodes them and scans the result.
+/// Only `data[from..to]` is searched for runs (the lines where some rule's keyword occurred),
+/// which keeps decoding off the hot path of files with nothing secret-like in them.
 pub(crate) fn scan_encoded(
     det: &Detector,
     t: &Target,
     data: &[u8],
+    from: usize,
+    to: usize,
     scratch: &mut Scratch,
     depth: u8,
 ) {
-    let mut i = 0;
-    let n = data.len();
-    while i < n {
-        if !is_b64(data[i]) && data[i] != b'%' {
-            i += 1;
+    let mut i = from;
+    let n = to;
+    while i + MIN_RUN <= n {
+        // Skip ahead: a run of MIN_RUN starting at or after `i` covers `probe`.
+        let probe = i + MIN_RUN - 1;
+        if CLASS[data[probe] as usize] == 0 {
+            i = probe + 1;
             continue;
         }
-        let start = i;
-        while i < n && (is_b64(data[i]) || data[i] == b'%' || data[i] == b'.' || data[i] == b'~') {
+        let mut start = probe;
+        while start > i && CLASS[data[start - 1] as usize] != 0 {
+            start -= 1;
+        }
+        i = probe;
+        while i < n && CLASS[data[i] as usize] != 0 {
             i += 1;
         }
+        if i - start < MIN_RUN {
+            continue;
+        }
+        let has_percent = data[start..i].contains(&b'%');
         let mut end = i;
-        while end < n && end - i < 2 && data[end] == b'=' {
+        while end < data.len() && end - i < 2 && data[end] == b'=' {
             end += 1;
         }
         i = end.max(i);
@@ -93,11 +137,11 @@ pub(crate) fn scan_encoded(
         if run.len() < MIN_RUN || run.len() > MAX_RUN {
             continue;
         }
-        let (decoded, encoding) = if run.contains(&b'%') {
+        let (decoded, encoding) = if has_percent {
             (decode_percent(run), "percent")
         } else if run.iter().all(u8::is_ascii_hexdigit) {
             (decode_hex(run), "hex")
-        } else if run.iter().all(|&b| is_b64(b) || b == b'=') {
+        } else if run.iter().all(|&b| is_b64(b) || b == b'=') && plausible_b64(run) {
             (decode_b64(run), "base64")
         } else {
             (None, "")

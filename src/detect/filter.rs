@@ -45,7 +45,11 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         return true;
     }
     let b = t.as_bytes();
-    if b[0] == b'$' && b.len() > 1 && (b[1].is_ascii_alphabetic() || b[1] == b'_' || b[1] == b'(') {
+    // $VAR, $(cmd): a reference, unless more `$` follow (crypt hashes: $6$salt$hash).
+    if b[0] == b'$'
+        && b.len() > 1
+        && (b[1] == b'(' || (b[1].is_ascii_alphabetic() || b[1] == b'_') && !b[1..].contains(&b'$'))
+    {
         return true;
     }
     if b.len() > 2 && b[0] == b'%' && b[b.len() - 1] == b'%' {
@@ -99,15 +103,15 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if WORDS.iter().any(|w| contains_word(&lower, w)) || t.contains("EXAMPLE") {
         return true;
     }
-    // A long run of one character (000000, aaaaaa) is filler, not key material.
+    // A long run of one character (000000, xxxxxx) making up much of the value is filler, not
+    // key material. (Some formats carry a fixed run, like Dropbox's AAAAAAAAAA: a small share.)
     let mut run = 1;
+    let mut longest = 1;
     for w in b.windows(2) {
         run = if w[0] == w[1] { run + 1 } else { 1 };
-        if run >= 6 {
-            return true;
-        }
+        longest = longest.max(run);
     }
-    false
+    longest >= 6 && longest * 4 >= b.len()
 }
 
 /// Code rather than a literal: calls, member access chains, paths, URLs without credentials.
@@ -245,6 +249,114 @@ pub fn looks_random(secret: &[u8]) -> bool {
     h >= need && (digit || kinds >= 3)
 }
 
+/// Passwords so common that a value equal to one (case-insensitively) is a default or a
+/// placeholder, not a chosen secret.
+const DEFAULT_PASSWORDS: &[&str] = &[
+    "password",
+    "passw0rd",
+    "p@ssw0rd",
+    "p@ssword",
+    "pa$$word",
+    "changeme",
+    "change_me",
+    "admin",
+    "admin123",
+    "administrator",
+    "root",
+    "toor",
+    "hunter2",
+    "secret",
+    "123456",
+    "1234567",
+    "12345678",
+    "123456789",
+    "qwerty",
+    "qwerty123",
+    "letmein",
+    "welcome",
+    "guest",
+    "test",
+    "testing",
+    "test123",
+    "password1",
+    "password123",
+    "default",
+    "pass",
+    "passwd",
+    "postgres",
+    "mysql",
+    "redis",
+    "user",
+    "username",
+    "example",
+    "none",
+    "null",
+    "nil",
+    "true",
+    "false",
+    "undefined",
+    "empty",
+    "required",
+    "optional",
+    "string",
+    "value",
+    "secret123",
+    "mypassword",
+    "yourpassword",
+    "s3cr3t",
+    "abc123",
+    "iloveyou",
+    "monkey",
+    "dragon",
+    "master",
+    "sunshine",
+    "trustno1",
+    "foobar",
+    "raspberry",
+    "vagrant",
+    "docker",
+];
+
+/// The gate for password fields: a value that looks chosen by someone (not a default, not a
+/// single dictionary word, not a field name or a reference). `quoted` says whether the value
+/// was a quoted literal; an unquoted identifier is much more likely to be a variable.
+pub fn looks_like_password(secret: &[u8], quoted: bool) -> bool {
+    let Ok(s) = std::str::from_utf8(secret) else {
+        return false;
+    };
+    let n = s.chars().count();
+    if !(6..=128).contains(&n) {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    if DEFAULT_PASSWORDS.contains(&lower.as_str()) || is_word(&lower) {
+        return false;
+    }
+    if looks_like_code(secret) {
+        return false;
+    }
+    // A value that names a password is a label or a field name.
+    if ["passw", "pwd", "secret", "token"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return false;
+    }
+    let (lo, up, digit, other) = classes(secret);
+    let ident_like = s
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.');
+    if !quoted && ident_like && !digit {
+        return false;
+    }
+    if ident_like && !digit && (lo ^ up) && word_coverage(s) >= 0.8 && s.contains(['_', '.']) {
+        // snake_case / dotted identifiers made of words: form fields, keys, settings names.
+        return false;
+    }
+    let kinds = lo as u8 + up as u8 + digit as u8 + other as u8;
+    kinds >= 2 || n >= 12
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,6 +424,34 @@ mod tests {
         ] {
             assert!(!looks_random(w.as_bytes()), "{w}");
         }
+    }
+
+    #[test]
+    fn chosen_passwords() {
+        for p in [
+            "hunter2-but-longer",
+            "Tr0ub4dor&3",
+            "s3cr3tP4ss!",
+            "correct horse battery",
+        ] {
+            assert!(looks_like_password(p.as_bytes(), true), "{p}");
+        }
+        for p in [
+            "password",
+            "changeme",
+            "P@ssw0rd",
+            "hunter2",
+            "admin",
+            "dragon",
+            "user_password",
+            "get_password()",
+            "self.password",
+            "confirm_password_field",
+            "abc",
+        ] {
+            assert!(!looks_like_password(p.as_bytes(), true), "{p}");
+        }
+        assert!(!looks_like_password(b"db_user_input", false));
     }
 
     #[test]

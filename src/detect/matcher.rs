@@ -43,6 +43,8 @@ pub struct Scratch {
     path_ok: Vec<u8>,
     cands: Vec<Cand>,
     line_starts: Vec<usize>,
+    /// Union of every rule's windows: where decoders look for encoded secrets.
+    regions: Vec<(usize, usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -97,10 +99,12 @@ impl Detector {
                 }
             }
         }
+        close_over_overlaps(&patterns, &mut keyword_rules);
         let keywords = (!patterns.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(&patterns)
                 .expect("keyword automaton")
         });
@@ -217,7 +221,9 @@ impl Detector {
             }
         }
         if let Some(ac) = &self.keywords {
-            for m in ac.find_overlapping_iter(data) {
+            // Hits cluster on lines; reuse the last line window while hits stay inside it.
+            let mut last = (usize::MAX, 0usize);
+            for m in ac.find_iter(data) {
                 for &ri in &self.keyword_rules[m.pattern().as_usize()] {
                     if !self.path_applies(ri, t.path, scratch) {
                         continue;
@@ -233,7 +239,10 @@ impl Detector {
                         }
                         continue;
                     }
-                    let (ws, we) = window(data, m.start(), m.end());
+                    if !(last.0 <= m.start() && m.end() <= last.1) {
+                        last = window(data, m.start(), m.end());
+                    }
+                    let (ws, we) = last;
                     match w.last_mut() {
                         Some(last) if ws <= last.1 => last.1 = last.1.max(we),
                         _ => w.push((ws, we)),
@@ -242,6 +251,13 @@ impl Detector {
             }
         }
         let touched = std::mem::take(&mut scratch.touched);
+        scratch.regions.clear();
+        for &ri in &touched {
+            scratch
+                .regions
+                .extend_from_slice(&scratch.windows[ri as usize]);
+        }
+        merge_regions(&mut scratch.regions);
         for &ri in &touched {
             let windows = std::mem::take(&mut scratch.windows[ri as usize]);
             let rule = &self.rules.rules[ri as usize];
@@ -271,7 +287,11 @@ impl Detector {
         }
         scratch.touched = touched;
         if depth < decode::MAX_DEPTH {
-            decode::scan_encoded(self, t, data, scratch, depth);
+            let regions = std::mem::take(&mut scratch.regions);
+            for &(ws, we) in &regions {
+                decode::scan_encoded(self, t, data, ws, we, scratch, depth);
+            }
+            scratch.regions = regions;
         }
     }
 
@@ -300,6 +320,12 @@ impl Detector {
         }
         if rule.randomness && (filter::looks_like_code(s) || !filter::looks_random(s)) {
             return;
+        }
+        if rule.password {
+            let quoted = secret.0 > 0 && matches!(data[secret.0 - 1], b'"' | b'\'' | b'`');
+            if !filter::looks_like_password(s, quoted) {
+                return;
+            }
         }
         let (ls, le) = line_bounds(data, secret.0);
         let line = &data[ls..le];
@@ -372,11 +398,18 @@ impl Detector {
     /// a specific rule over a generic one. Exact duplicates (same rule, same span) go too.
     fn resolve_overlaps(&self, scratch: &mut Scratch) {
         let c = &mut scratch.cands;
-        c.sort_by(|a, b| (a.start, a.end, a.rule).cmp(&(b.start, b.end, b.rule)));
+        c.sort_by_key(|a| (a.start, a.end, a.rule));
         c.dedup_by(|b, a| a.rule == b.rule && a.start == b.start && a.end == b.end);
+        // Higher confidence wins; then a specific rule over a generic one; then a match in the
+        // text itself over one found by decoding; then a rule scoped to this kind of file.
         let rank = |x: &Cand| {
-            let generic = is_generic(&self.rules.rules[x.rule as usize]);
-            (x.confidence, !generic)
+            let rule = &self.rules.rules[x.rule as usize];
+            (
+                x.confidence,
+                !is_generic(rule),
+                x.decoded.is_none(),
+                rule.path.is_some(),
+            )
         };
         let mut keep = vec![true; c.len()];
         for i in 0..c.len() {
@@ -464,6 +497,56 @@ impl Detector {
     }
 }
 
+/// Makes a non-overlapping keyword search complete. A leftmost-longest search reports
+/// `api_key` but not the `key` inside it, nor a keyword that starts inside a reported one. So
+/// each keyword also triggers the rules of every keyword it contains, and of every keyword
+/// whose beginning can overlap its end. Triggering a rule too often costs a regex run on the
+/// same line; missing one would lose a finding.
+fn close_over_overlaps(patterns: &[String], keyword_rules: &mut [Vec<u32>]) {
+    let extra: Vec<Vec<u32>> = patterns
+        .iter()
+        .map(|a| {
+            let mut add = Vec::new();
+            for (j, b) in patterns.iter().enumerate() {
+                if a == b {
+                    continue;
+                }
+                let contained = a.contains(b.as_str());
+                let overlaps = (1..b.len().min(a.len())).any(|k| a.ends_with(&b[..k]));
+                if contained || overlaps {
+                    add.extend_from_slice(&keyword_rules[j]);
+                }
+            }
+            add
+        })
+        .collect();
+    for (rules, add) in keyword_rules.iter_mut().zip(extra) {
+        for r in add {
+            if !rules.contains(&r) {
+                rules.push(r);
+            }
+        }
+    }
+}
+
+/// Sorts and merges overlapping or touching ranges in place.
+fn merge_regions(r: &mut Vec<(usize, usize)>) {
+    if r.len() < 2 {
+        return;
+    }
+    r.sort_unstable();
+    let mut out = 0;
+    for i in 1..r.len() {
+        if r[i].0 <= r[out].1 {
+            r[out].1 = r[out].1.max(r[i].1);
+        } else {
+            out += 1;
+            r[out] = r[i];
+        }
+    }
+    r.truncate(out + 1);
+}
+
 /// The region around a keyword hit: its whole line, unless the line is long, in which case
 /// `WINDOW` bytes either side.
 fn window(data: &[u8], start: usize, end: usize) -> (usize, usize) {
@@ -503,6 +586,13 @@ mod tests {
         };
         d.detect(&t, &mut Scratch::default(), &mut out);
         out
+    }
+
+    #[test]
+    fn regions_merge() {
+        let mut r = vec![(5, 9), (0, 3), (2, 4), (9, 12), (20, 21)];
+        merge_regions(&mut r);
+        assert_eq!(r, vec![(0, 4), (5, 12), (20, 21)]);
     }
 
     #[test]

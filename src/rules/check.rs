@@ -15,7 +15,7 @@ pub fn check_all(detector: &Detector) -> Vec<String> {
                 rule.origin, rule.id
             ));
         }
-        let path = "example.txt";
+        let path = rule.example_path.as_deref().unwrap_or("example.txt");
         for (positive, list) in [(true, &rule.examples), (false, &rule.negative_examples)] {
             for ex in list {
                 let mut out = Vec::new();

@@ -50,7 +50,6 @@ impl Pattern {
                 RegexBuilder::new(&self.src)
                     .unicode(false)
                     .size_limit(REGEX_SIZE_LIMIT)
-                    .dfa_size_limit(REGEX_SIZE_LIMIT)
                     .build()
                     .map_err(|e| e.to_string())
             })

@@ -110,6 +110,7 @@ pub struct Rule {
     pub confidence: Confidence,
     pub checksum: Option<Checksum>,
     pub randomness: bool,
+    pub password: bool,
     pub multiline: bool,
     pub min_length: usize,
     pub skip_report: bool,
@@ -118,6 +119,7 @@ pub struct Rule {
     pub origin: String,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
+    pub example_path: Option<String>,
 }
 
 impl Rule {
@@ -189,6 +191,8 @@ impl Rule {
             confidence,
             checksum,
             randomness: s.randomness,
+            password: s.password,
+            example_path: s.example_path,
             multiline: s.multiline,
             min_length: s.min_length.unwrap_or(0),
             skip_report: s.skip_report,

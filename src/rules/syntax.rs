@@ -83,6 +83,11 @@ pub struct RuleSyntax {
     /// Apply the "looks random, not like words or code" gate to the secret.
     #[serde(default)]
     pub randomness: bool,
+    /// Apply the "looks like a chosen password" gate (not a default, word or placeholder).
+    #[serde(default)]
+    pub password: bool,
+    /// Path used when checking this rule's examples (for rules with a `path`).
+    pub example_path: Option<String>,
     /// Match across lines: run on the whole file, not just around keyword hits.
     #[serde(default)]
     pub multiline: bool,
