@@ -138,7 +138,7 @@ pub fn looks_like_code(secret: &[u8]) -> bool {
         })
         && parts
             .iter()
-            .any(|p| p.len() >= 3 && is_word(&p.to_ascii_lowercase()))
+            .any(|p| p.len() >= 3 && word_coverage(p) >= 0.7)
     {
         return true;
     }
@@ -317,15 +317,53 @@ const DEFAULT_PASSWORDS: &[&str] = &[
     "docker",
 ];
 
+/// Files where an unquoted value after `=` or `:` is a literal, not an expression.
+pub fn is_config_path(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    if name.starts_with(".env") || name.ends_with(".env") || !name.contains('.') {
+        return true;
+    }
+    const EXT: &[&str] = &[
+        "env", "properties", "yaml", "yml", "ini", "conf", "cfg", "cnf", "toml", "config",
+        "txt", "netrc", "pgpass", "npmrc", "pypirc", "tfvars", "hcl", "plist", "xml", "rc",
+        "sh", "bash", "zsh", "ps1", "bat", "cmd", "dockerfile", "json",
+    ];
+    name.rsplit('.').next().is_some_and(|e| EXT.contains(&e))
+}
+
 /// The gate for password fields: a value that looks chosen by someone (not a default, not a
 /// single dictionary word, not a field name or a reference). `quoted` says whether the value
 /// was a quoted literal; an unquoted identifier is much more likely to be a variable.
-pub fn looks_like_password(secret: &[u8], quoted: bool) -> bool {
+pub fn looks_like_password(secret: &[u8], quoted: bool, path: &str) -> bool {
     let Ok(s) = std::str::from_utf8(secret) else {
         return false;
     };
     let n = s.chars().count();
     if !(6..=128).contains(&n) {
+        return false;
+    }
+    // Flags, references, operators and numbers are not passwords.
+    if s.starts_with(['-', ':', '?', '&', '.', '*', '^', '~', '=', '!', '|', '+'])
+        || s.contains("?.")
+        || s.contains("!!")
+        || s.contains("=>")
+        || s.contains("&&")
+        || s.contains("||")
+    {
+        return false;
+    }
+    let numeric = |t: &str| {
+        let t = t.trim_start_matches(['^', '~', 'v', '>', '<', '=']);
+        t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'_')
+            || t.strip_prefix("0x")
+                .or_else(|| t.strip_prefix("0X"))
+                .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    if numeric(s) {
+        return false;
+    }
+    // path/like/this made of words
+    if s.contains('/') && s.split('/').filter(|p| !p.is_empty()).all(|p| word_coverage(p) >= 0.5) {
         return false;
     }
     let lower = s.to_ascii_lowercase();
@@ -336,7 +374,7 @@ pub fn looks_like_password(secret: &[u8], quoted: bool) -> bool {
         return false;
     }
     // A value that names a password is a label or a field name.
-    if ["passw", "pwd", "secret", "token"]
+    if ["pass", "pwd", "secret", "token"]
         .iter()
         .any(|w| lower.contains(w))
     {
@@ -347,6 +385,11 @@ pub fn looks_like_password(secret: &[u8], quoted: bool) -> bool {
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.');
     if !quoted && ident_like && !digit {
+        return false;
+    }
+    // Unquoted values in source code are expressions far more often than passwords; in
+    // config formats (.env, YAML, properties, ini) they are literals.
+    if !quoted && !is_config_path(path) && !(digit && (lo || up) && (other || (lo && up))) {
         return false;
     }
     if ident_like && !digit && (lo ^ up) && word_coverage(s) >= 0.8 && s.contains(['_', '.']) {
@@ -434,7 +477,7 @@ mod tests {
             "s3cr3tP4ss!",
             "correct horse battery",
         ] {
-            assert!(looks_like_password(p.as_bytes(), true), "{p}");
+            assert!(looks_like_password(p.as_bytes(), true, "app.py"), "{p}");
         }
         for p in [
             "password",
@@ -449,9 +492,14 @@ mod tests {
             "confirm_password_field",
             "abc",
         ] {
-            assert!(!looks_like_password(p.as_bytes(), true), "{p}");
+            assert!(!looks_like_password(p.as_bytes(), true, "app.py"), "{p}");
         }
-        assert!(!looks_like_password(b"db_user_input", false));
+        assert!(!looks_like_password(b"db_user_input", false, ".env"));
+        for p in ["0x8C2F", "^3.0.3", "--allow-net", "internal/streams/x.js", "value?.passphrase"] {
+            assert!(!looks_like_password(p.as_bytes(), false, "a.js"), "{p}");
+        }
+        assert!(looks_like_password(b"Xk9#mP2qL", false, "a.js"));
+        assert!(looks_like_password(b"kx9mp2ql7", false, "app.env"));
     }
 
     #[test]

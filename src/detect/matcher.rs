@@ -323,7 +323,7 @@ impl Detector {
         }
         if rule.password {
             let quoted = secret.0 > 0 && matches!(data[secret.0 - 1], b'"' | b'\'' | b'`');
-            if !filter::looks_like_password(s, quoted) {
+            if !filter::looks_like_password(s, quoted, t.path) {
                 return;
             }
         }
