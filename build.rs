@@ -1,10 +1,29 @@
-//! Embeds every `rules/*.toml` file into the binary, so that the default rules need no files
-//! beside the executable. The list is generated, so adding a rules file needs no code change.
+//! Embeds the default rules and the word list into the binary.
+//!
+//! - every `rules/*.toml`, whole (for `leakhound rules --check`, which needs the examples);
+//! - the same files without `examples`/`negative_examples`, which is what a scan parses at
+//!   start-up (less to parse: start-up time matters for a pre-commit hook);
+//! - `src/detect/words.txt` as a sorted static array, so the word test costs nothing to set up.
 use std::{env, fs, path::Path};
 
+fn lean(src: &str, name: &str) -> String {
+    let mut v: toml::Table = toml::from_str(src).unwrap_or_else(|e| panic!("rules/{name}: {e}"));
+    if let Some(toml::Value::Array(rules)) = v.get_mut("rules") {
+        for r in rules.iter_mut() {
+            if let toml::Value::Table(t) = r {
+                t.remove("examples");
+                t.remove("negative_examples");
+            }
+        }
+    }
+    toml::to_string(&v).expect("re-serialize rules")
+}
+
 fn main() {
+    let out_dir = env::var("OUT_DIR").unwrap();
     let dir = Path::new("rules");
     println!("cargo:rerun-if-changed=rules");
+    println!("cargo:rerun-if-changed=src/detect/words.txt");
     let mut names: Vec<String> = fs::read_dir(dir)
         .expect("rules/ directory")
         .filter_map(|e| e.ok())
@@ -12,16 +31,45 @@ fn main() {
         .filter(|n| n.ends_with(".toml"))
         .collect();
     names.sort();
-    let mut out = String::from("/// (file name, contents) of every embedded rules file.\npub static BUILTIN_FILES: &[(&str, &str)] = &[\n");
+    let mut full = String::from("/// (file name, contents) of every embedded rules file.\npub static BUILTIN_FILES: &[(&str, &str)] = &[\n");
+    let mut lean_list = String::from("/// The same files without examples, parsed at start-up.\npub static BUILTIN_LEAN: &[(&str, &str)] = &[\n");
     for n in &names {
         println!("cargo:rerun-if-changed=rules/{n}");
         let abs = fs::canonicalize(dir.join(n)).unwrap();
-        out.push_str(&format!(
+        full.push_str(&format!(
             "    ({n:?}, include_str!({:?})),\n",
             abs.display().to_string()
         ));
+        let src = fs::read_to_string(dir.join(n)).unwrap();
+        let lean_path = Path::new(&out_dir).join(format!("lean-{n}"));
+        fs::write(&lean_path, lean(&src, n)).unwrap();
+        lean_list.push_str(&format!(
+            "    ({n:?}, include_str!({:?})),\n",
+            lean_path.display().to_string()
+        ));
     }
-    out.push_str("];\n");
-    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("builtin_rules.rs");
-    fs::write(dest, out).unwrap();
+    full.push_str("];\n");
+    lean_list.push_str("];\n");
+    fs::write(
+        Path::new(&out_dir).join("builtin_rules.rs"),
+        full + &lean_list,
+    )
+    .unwrap();
+
+    let words = fs::read_to_string("src/detect/words.txt").unwrap();
+    let mut list: Vec<&str> = words
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect();
+    list.sort_unstable();
+    list.dedup();
+    let mut w = format!(
+        "/// Sorted English and programming words.\npub static WORDS: [&str; {}] = [\n",
+        list.len()
+    );
+    for x in list {
+        w.push_str(&format!("{x:?},"));
+    }
+    w.push_str("];\n");
+    fs::write(Path::new(&out_dir).join("words.rs"), w).unwrap();
 }

@@ -158,6 +158,7 @@ impl CommonArgs {
         cmd::RuleSettings {
             config: self.config.clone(),
             no_default_allowlist: self.no_default_allowlist,
+            with_examples: false,
         }
     }
 }
@@ -195,6 +196,7 @@ pub fn main() -> i32 {
             rules: cmd::RuleSettings {
                 config: a.config,
                 no_default_allowlist: false,
+                with_examples: a.check,
             },
             json: matches!(a.format, FormatArg::Json | FormatArg::Jsonl),
             check: a.check,

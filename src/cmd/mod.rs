@@ -21,6 +21,7 @@ pub const ROOT_CONFIG: &str = ".leakhound.toml";
 pub struct RuleSettings {
     pub config: Option<PathBuf>,
     pub no_default_allowlist: bool,
+    pub with_examples: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +46,7 @@ pub fn load_rules(s: &RuleSettings, root: Option<&Path>) -> Result<RuleSet> {
     let set = RuleSet::load(&LoadOptions {
         config,
         no_default_allowlist: s.no_default_allowlist,
+        with_examples: s.with_examples,
     })?;
     for w in &set.warnings {
         eprintln!("warning: {w}");

@@ -36,7 +36,13 @@ pub fn run(s: &ScanSettings) -> Result<i32> {
     }
     let config_root = roots.first().filter(|r| r.is_dir()).cloned();
     let rules = load_rules(&s.rules, config_root.as_deref())?;
-    let detector = Detector::new(rules);
+    // A few files or stdin: build the keyword automaton for a fast start, not for throughput.
+    let small = roots.len() <= 16 && roots.iter().all(|r| r.is_file());
+    let detector = if small {
+        Detector::for_small_input(rules)
+    } else {
+        Detector::new(rules)
+    };
     let stats = Stats::new(s.output.verbose);
     let mut findings = Vec::new();
     if !stdin.is_empty() {

@@ -6,19 +6,20 @@
 //! gate that tells identifiers and prose from keys.
 
 use super::entropy::shannon;
-use std::collections::HashSet;
-use std::sync::OnceLock;
 
-static WORDS_TXT: &str = include_str!("words.txt");
-
-fn words() -> &'static HashSet<&'static str> {
-    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    WORDS.get_or_init(|| WORDS_TXT.lines().filter(|l| !l.starts_with('#')).collect())
+mod words {
+    include!(concat!(env!("OUT_DIR"), "/words.rs"));
 }
 
 /// Is `w` (lower case) an English or programming word?
 pub fn is_word(w: &str) -> bool {
-    words().contains(w)
+    words::WORDS.binary_search(&w).is_ok()
+}
+
+/// Does any word start with `p`?
+fn is_word_prefix(p: &str) -> bool {
+    let i = words::WORDS.partition_point(|x| *x < p);
+    i < words::WORDS.len() && words::WORDS[i].starts_with(p)
 }
 
 fn contains_word(hay: &str, word: &str) -> bool {
@@ -182,6 +183,10 @@ pub fn word_coverage(s: &str) -> f64 {
         let b = seg.as_bytes();
         let mut i = 0;
         while i < b.len() {
+            if b.len() - i < 3 || !is_word_prefix(&seg[i..i + 3]) {
+                i += 1;
+                continue;
+            }
             let mut best = 0;
             let max = (b.len() - i).min(12);
             for l in (3..=max).rev() {
@@ -324,9 +329,34 @@ pub fn is_config_path(path: &str) -> bool {
         return true;
     }
     const EXT: &[&str] = &[
-        "env", "properties", "yaml", "yml", "ini", "conf", "cfg", "cnf", "toml", "config",
-        "txt", "netrc", "pgpass", "npmrc", "pypirc", "tfvars", "hcl", "plist", "xml", "rc",
-        "sh", "bash", "zsh", "ps1", "bat", "cmd", "dockerfile", "json",
+        "env",
+        "properties",
+        "yaml",
+        "yml",
+        "ini",
+        "conf",
+        "cfg",
+        "cnf",
+        "toml",
+        "config",
+        "txt",
+        "netrc",
+        "pgpass",
+        "npmrc",
+        "pypirc",
+        "tfvars",
+        "hcl",
+        "plist",
+        "xml",
+        "rc",
+        "sh",
+        "bash",
+        "zsh",
+        "ps1",
+        "bat",
+        "cmd",
+        "dockerfile",
+        "json",
     ];
     name.rsplit('.').next().is_some_and(|e| EXT.contains(&e))
 }
@@ -354,7 +384,8 @@ pub fn looks_like_password(secret: &[u8], quoted: bool, path: &str) -> bool {
     }
     let numeric = |t: &str| {
         let t = t.trim_start_matches(['^', '~', 'v', '>', '<', '=']);
-        t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'_')
+        t.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'_')
             || t.strip_prefix("0x")
                 .or_else(|| t.strip_prefix("0X"))
                 .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
@@ -363,7 +394,11 @@ pub fn looks_like_password(secret: &[u8], quoted: bool, path: &str) -> bool {
         return false;
     }
     // path/like/this made of words
-    if s.contains('/') && s.split('/').filter(|p| !p.is_empty()).all(|p| word_coverage(p) >= 0.5) {
+    if s.contains('/')
+        && s.split('/')
+            .filter(|p| !p.is_empty())
+            .all(|p| word_coverage(p) >= 0.5)
+    {
         return false;
     }
     let lower = s.to_ascii_lowercase();
@@ -495,7 +530,13 @@ mod tests {
             assert!(!looks_like_password(p.as_bytes(), true, "app.py"), "{p}");
         }
         assert!(!looks_like_password(b"db_user_input", false, ".env"));
-        for p in ["0x8C2F", "^3.0.3", "--allow-net", "internal/streams/x.js", "value?.passphrase"] {
+        for p in [
+            "0x8C2F",
+            "^3.0.3",
+            "--allow-net",
+            "internal/streams/x.js",
+            "value?.passphrase",
+        ] {
             assert!(!looks_like_password(p.as_bytes(), false, "a.js"), "{p}");
         }
         assert!(looks_like_password(b"Xk9#mP2qL", false, "a.js"));

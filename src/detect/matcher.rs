@@ -73,7 +73,19 @@ fn is_generic(rule: &Rule) -> bool {
 }
 
 impl Detector {
+    /// A detector tuned for large inputs (a DFA keyword automaton: slower to build, faster
+    /// to run).
     pub fn new(rules: RuleSet) -> Detector {
+        Self::build(rules, true)
+    }
+
+    /// A detector tuned for a few small inputs (a pre-commit hook, stdin, one file): the
+    /// keyword automaton builds in a fraction of the time.
+    pub fn for_small_input(rules: RuleSet) -> Detector {
+        Self::build(rules, false)
+    }
+
+    fn build(rules: RuleSet, large: bool) -> Detector {
         let mut patterns: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
         let mut index = std::collections::HashMap::new();
@@ -99,12 +111,16 @@ impl Detector {
                 }
             }
         }
-        close_over_overlaps(&patterns, &mut keyword_rules);
+        close_over_prefixes(&patterns, &mut keyword_rules);
         let keywords = (!patterns.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .kind(Some(if large {
+                    aho_corasick::AhoCorasickKind::DFA
+                } else {
+                    aho_corasick::AhoCorasickKind::ContiguousNFA
+                }))
                 .build(&patterns)
                 .expect("keyword automaton")
         });
@@ -223,7 +239,9 @@ impl Detector {
         if let Some(ac) = &self.keywords {
             // Hits cluster on lines; reuse the last line window while hits stay inside it.
             let mut last = (usize::MAX, 0usize);
-            for m in ac.find_iter(data) {
+            let mut at = 0;
+            while let Some(m) = ac.find(aho_corasick::Input::new(data).span(at..data.len())) {
+                at = m.start() + 1;
                 for &ri in &self.keyword_rules[m.pattern().as_usize()] {
                     if !self.path_applies(ri, t.path, scratch) {
                         continue;
@@ -265,10 +283,11 @@ impl Detector {
                 for &(ws, we) in &windows {
                     for caps in re.captures_iter(&data[ws..we]) {
                         let whole = caps.get(0).expect("group 0");
-                        let secret = caps
-                            .get(rule.secret_group)
-                            .or_else(|| caps.iter().skip(1).flatten().next())
-                            .unwrap_or(whole);
+                        let secret = match rule.secret_group {
+                            Some(g) => caps.get(g),
+                            None => caps.iter().skip(1).flatten().next(),
+                        }
+                        .unwrap_or(whole);
                         self.consider(
                             t,
                             data,
@@ -497,33 +516,27 @@ impl Detector {
     }
 }
 
-/// Makes a non-overlapping keyword search complete. A leftmost-longest search reports
-/// `api_key` but not the `key` inside it, nor a keyword that starts inside a reported one. So
-/// each keyword also triggers the rules of every keyword it contains, and of every keyword
-/// whose beginning can overlap its end. Triggering a rule too often costs a regex run on the
-/// same line; missing one would lose a finding.
-fn close_over_overlaps(patterns: &[String], keyword_rules: &mut [Vec<u32>]) {
-    let extra: Vec<Vec<u32>> = patterns
+/// Makes the keyword search complete. The search reports, for every position where some
+/// keyword starts, the longest keyword starting there (leftmost-longest, restarted one byte
+/// after each match's start). A shorter keyword starting at the same position, such as `sk_`
+/// under `sk_live_`, is not reported: so each keyword also triggers the rules of every
+/// keyword that is a prefix of it.
+fn close_over_prefixes(patterns: &[String], keyword_rules: &mut [Vec<u32>]) {
+    use std::collections::HashMap;
+    let whole: HashMap<&str, usize> = patterns
         .iter()
-        .map(|a| {
-            let mut add = Vec::new();
-            for (j, b) in patterns.iter().enumerate() {
-                if a == b {
-                    continue;
-                }
-                let contained = a.contains(b.as_str());
-                let overlaps = (1..b.len().min(a.len())).any(|k| a.ends_with(&b[..k]));
-                if contained || overlaps {
-                    add.extend_from_slice(&keyword_rules[j]);
-                }
-            }
-            add
-        })
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i))
         .collect();
-    for (rules, add) in keyword_rules.iter_mut().zip(extra) {
-        for r in add {
-            if !rules.contains(&r) {
-                rules.push(r);
+    for (i, a) in patterns.iter().enumerate() {
+        for k in (1..a.len()).filter(|&k| a.is_char_boundary(k)) {
+            if let Some(&j) = whole.get(&a[..k]) {
+                let rules = keyword_rules[j].clone();
+                for r in rules {
+                    if !keyword_rules[i].contains(&r) {
+                        keyword_rules[i].push(r);
+                    }
+                }
             }
         }
     }
@@ -586,6 +599,25 @@ mod tests {
         };
         d.detect(&t, &mut Scratch::default(), &mut out);
         out
+    }
+
+    #[test]
+    fn keyword_closure() {
+        let pats: Vec<String> = ["sk_live_", "sk_", "key"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut rules = vec![vec![0], vec![1], vec![2]];
+        close_over_prefixes(&pats, &mut rules);
+        assert_eq!(rules[0], vec![0, 1]);
+        assert_eq!(rules[1], vec![1]);
+    }
+
+    #[test]
+    fn overlapping_keywords_are_all_seen() {
+        // "monkeyJ": `key` and `eyj` overlap; both rules must be tried.
+        let f = detect("token = monkeyJWT eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n");
+        assert!(f.iter().any(|f| f.rule_id == "jwt"), "{f:?}");
     }
 
     #[test]

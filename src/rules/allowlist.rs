@@ -88,6 +88,11 @@ pub struct Allowlist {
 
 impl Allowlist {
     pub fn from_syntax(s: &AllowlistSyntax) -> Result<Allowlist, String> {
+        Self::build(s, false)
+    }
+
+    /// `trusted` (embedded) allowlists skip the regex parse.
+    pub fn build(s: &AllowlistSyntax, trusted: bool) -> Result<Allowlist, String> {
         let require_all = match s
             .condition
             .as_deref()
@@ -111,12 +116,24 @@ impl Allowlist {
         let paths = s
             .paths
             .iter()
-            .map(|p| PathMatcher::parse(p).map_err(|e| format!("allowlist path {p:?}: {e}")))
+            .map(|p| {
+                if trusted {
+                    Ok(PathMatcher::Regex(Pattern::trusted(p)))
+                } else {
+                    PathMatcher::parse(p).map_err(|e| format!("allowlist path {p:?}: {e}"))
+                }
+            })
             .collect::<Result<_, _>>()?;
         let regexes = s
             .regexes
             .iter()
-            .map(|r| Pattern::parse(r).map_err(|e| format!("allowlist regex {r:?}: {e}")))
+            .map(|r| {
+                if trusted {
+                    Ok(Pattern::trusted(r))
+                } else {
+                    Pattern::parse(r).map_err(|e| format!("allowlist regex {r:?}: {e}"))
+                }
+            })
             .collect::<Result<_, _>>()?;
         Ok(Allowlist {
             description: s.description.clone(),

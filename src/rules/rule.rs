@@ -99,8 +99,9 @@ pub struct Rule {
     pub id: String,
     pub description: String,
     pub regex: Option<Pattern>,
-    /// Capture group holding the secret; 0 is the whole match.
-    pub secret_group: usize,
+    /// Capture group holding the secret (0 is the whole match); `None`: the first group that
+    /// took part in the match, else the whole match.
+    pub secret_group: Option<usize>,
     pub entropy: Option<f64>,
     /// Lower-case literals, one of which must occur for the rule to be tried.
     pub keywords: Vec<String>,
@@ -124,33 +125,39 @@ pub struct Rule {
 
 impl Rule {
     /// Validates a parsed rule. The error names the problem; the caller adds file and id.
-    pub fn from_syntax(s: RuleSyntax, origin: &str) -> Result<Rule, String> {
+    /// `trusted` rules (the embedded defaults) skip the regex parse; tests compile them.
+    pub fn from_syntax(s: RuleSyntax, origin: &str, trusted: bool) -> Result<Rule, String> {
+        let parse = |src: &str| {
+            if trusted {
+                Ok(Pattern::trusted(src))
+            } else {
+                Pattern::parse(src)
+            }
+        };
         if s.id.trim().is_empty() {
             return Err("a rule has an empty id".into());
         }
         let regex = match &s.regex {
             Some(r) if r.is_empty() => return Err("regex is empty".into()),
-            Some(r) => Some(Pattern::parse(r).map_err(|e| format!("invalid regex: {e}"))?),
+            Some(r) => Some(parse(r).map_err(|e| format!("invalid regex: {e}"))?),
             None => None,
         };
         let path = match &s.path {
-            Some(p) => Some(Pattern::parse(p).map_err(|e| format!("invalid path regex: {e}"))?),
+            Some(p) => Some(parse(p).map_err(|e| format!("invalid path regex: {e}"))?),
             None => None,
         };
         if regex.is_none() && path.is_none() {
             return Err("a rule needs a regex, a path, or both".into());
         }
         let captures = regex.as_ref().map_or(0, |r| r.captures_len());
-        let secret_group = match s.secret_group {
-            Some(g) if g > captures => {
+        if let Some(g) = s.secret_group {
+            if g > captures {
                 return Err(format!(
                     "secret_group {g} but the regex has only {captures} capture group(s)"
-                ))
+                ));
             }
-            Some(g) => g,
-            None if captures > 0 => 1,
-            None => 0,
-        };
+        }
+        let secret_group = s.secret_group;
         if let Some(e) = s.entropy {
             if !(0.0..=8.0).contains(&e) {
                 return Err(format!("entropy {e} is outside 0..=8"));
@@ -170,7 +177,7 @@ impl Rule {
         };
         let mut allowlists = Vec::new();
         for a in s.allowlist.iter().chain(s.allowlists.iter()) {
-            allowlists.push(Allowlist::from_syntax(a)?);
+            allowlists.push(Allowlist::build(a, trusted)?);
         }
         let keywords = s
             .keywords
@@ -217,18 +224,18 @@ mod tests {
     }
 
     #[test]
-    fn secret_group_defaults() {
+    fn secret_group_checked() {
         assert_eq!(
-            Rule::from_syntax(syntax("a(b)"), "x").unwrap().secret_group,
-            1
-        );
-        assert_eq!(
-            Rule::from_syntax(syntax("ab"), "x").unwrap().secret_group,
-            0
+            Rule::from_syntax(syntax("a(b)"), "x", false)
+                .unwrap()
+                .secret_group,
+            None
         );
         let mut s = syntax("a(b)");
         s.secret_group = Some(2);
-        assert!(Rule::from_syntax(s, "x").unwrap_err().contains("capture"));
+        assert!(Rule::from_syntax(s, "x", false)
+            .unwrap_err()
+            .contains("capture"));
     }
 
     #[test]
@@ -237,6 +244,6 @@ mod tests {
             id: "t".into(),
             ..Default::default()
         };
-        assert!(Rule::from_syntax(s, "x").is_err());
+        assert!(Rule::from_syntax(s, "x", false).is_err());
     }
 }

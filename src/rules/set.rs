@@ -9,7 +9,7 @@
 //! - `disabled_rules` (or gitleaks' `[extend] disabledRules`) removes rules by id.
 
 use super::allowlist::Allowlist;
-use super::builtin::BUILTIN_FILES;
+use super::builtin::{BUILTIN_FILES, BUILTIN_LEAN};
 use super::rule::Rule;
 use super::syntax::ConfigSyntax;
 use std::collections::{HashMap, HashSet};
@@ -73,6 +73,8 @@ pub struct LoadOptions {
     pub config: Option<PathBuf>,
     /// Drop the default allowlist (lock files, vendored code, ...).
     pub no_default_allowlist: bool,
+    /// Keep the rules' examples (for `rules --check`); scans load the rules without them.
+    pub with_examples: bool,
 }
 
 fn line_col(src: &str, offset: usize) -> (usize, usize) {
@@ -117,7 +119,7 @@ fn parse_layer(file: &str, src: &str, builtin: bool) -> Result<Layer, ConfigErro
             id: id.clone(),
             message,
         };
-        let rule = match Rule::from_syntax(rs, file) {
+        let rule = match Rule::from_syntax(rs, file, builtin) {
             Ok(r) => r,
             Err(m) if lenient => {
                 warnings.push(format!("{file}: rule {id:?} skipped: {m}"));
@@ -126,6 +128,14 @@ fn parse_layer(file: &str, src: &str, builtin: bool) -> Result<Layer, ConfigErro
             Err(m) => return Err(rule_err(m)),
         };
         if !builtin {
+            if let (Some(g), Some(re)) = (rule.secret_group, rule.regex.as_ref()) {
+                if g > re.captures_len() {
+                    return Err(rule_err(format!(
+                        "secret_group {g} but the regex has only {} capture group(s)",
+                        re.captures_len()
+                    )));
+                }
+            }
             let compiled = rule
                 .regex
                 .iter()
@@ -144,7 +154,7 @@ fn parse_layer(file: &str, src: &str, builtin: bool) -> Result<Layer, ConfigErro
     }
     let mut allowlists = Vec::new();
     for a in syntax.allowlist.iter().chain(syntax.allowlists.iter()) {
-        let al = Allowlist::from_syntax(a).map_err(|message| ConfigError::Other {
+        let al = Allowlist::build(a, builtin).map_err(|message| ConfigError::Other {
             file: file.to_string(),
             message: format!("allowlist: {message}"),
         })?;
@@ -196,7 +206,12 @@ impl RuleSet {
         let mut set = RuleSet::default();
         let mut builtin_rules = Vec::new();
         let mut default_allow = Vec::new();
-        for (name, src) in BUILTIN_FILES {
+        let files = if opts.with_examples {
+            BUILTIN_FILES
+        } else {
+            BUILTIN_LEAN
+        };
+        for (name, src) in files {
             let file = format!("rules/{name}");
             let layer = parse_layer(&file, src, true)?;
             builtin_rules.extend(layer.rules);

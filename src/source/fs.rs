@@ -64,14 +64,101 @@ fn read_into(path: &Path, limit: u64, buf: &mut Vec<u8>) -> std::io::Result<()> 
     Ok(())
 }
 
-/// Walks `opts.roots` and scans every file. Roots must exist (checked by the caller).
+/// Per-thread state of a scan.
+struct Worker<'a> {
+    opts: &'a WalkOptions,
+    detector: &'a Detector,
+    stats: &'a Stats,
+    scratch: Scratch,
+    buf: Vec<u8>,
+    found: Vec<Finding>,
+}
+
+impl Worker<'_> {
+    /// Scans one walked (or named) path: regular files only, never FIFOs or devices.
+    fn visit(&mut self, path: &Path, shown: &str, ft: std::fs::FileType) {
+        let (detector, stats, opts) = (self.detector, self.stats, self.opts);
+        if ft.is_dir() {
+            return;
+        }
+        if ft.is_symlink() {
+            stats.skip(shown, Skip::Symlink);
+            return;
+        }
+        if !ft.is_file() {
+            stats.skip(shown, Skip::Special);
+            return;
+        }
+        if detector.path_is_allowed(shown) {
+            stats.skip(shown, Skip::Allowlisted);
+            return;
+        }
+        if has_binary_extension(shown) {
+            stats.skip(shown, Skip::Binary);
+            detector.detect_path(shown, &mut self.found);
+            return;
+        }
+        // No stat: reading at most max+1 bytes tells an oversized file just as well.
+        if let Err(e) = read_into(path, opts.max_file_size, &mut self.buf) {
+            stats.error(format!("{shown}: {e}"));
+        } else if self.buf.len() as u64 > opts.max_file_size {
+            stats.skip(shown, Skip::TooLarge);
+            detector.detect_path(shown, &mut self.found);
+        } else if looks_binary(&self.buf) {
+            stats.skip(shown, Skip::Binary);
+            detector.detect_path(shown, &mut self.found);
+        } else {
+            stats.scanned(self.buf.len());
+            let target = Target {
+                path: shown,
+                data: &self.buf,
+                commit: None,
+            };
+            detector.detect(&target, &mut self.scratch, &mut self.found);
+        }
+    }
+}
+
+/// Scans `opts.roots` (which must exist): named files directly, directories with an
+/// ignore-aware parallel walk.
 pub fn scan(opts: &WalkOptions, detector: &Detector, stats: &Stats) -> Vec<Finding> {
-    let single_dir_root = match opts.roots.as_slice() {
-        [r] if r.is_dir() => Some(r.clone()),
+    let results: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
+    let new_worker = || Worker {
+        opts,
+        detector,
+        stats,
+        scratch: Scratch::default(),
+        buf: Vec::new(),
+        found: Vec::new(),
+    };
+    // Files named on the command line are scanned even if an ignore file lists them, and
+    // without starting the walker's threads (a pre-commit hook passes a handful of files).
+    let (dirs, files): (Vec<&PathBuf>, Vec<&PathBuf>) = opts
+        .roots
+        .iter()
+        .partition(|r| std::fs::metadata(r).map(|m| m.is_dir()).unwrap_or(false));
+    let mut w = new_worker();
+    for f in files {
+        let ft = if opts.follow {
+            std::fs::metadata(f)
+        } else {
+            std::fs::symlink_metadata(f)
+        };
+        match ft {
+            Ok(m) => w.visit(f, &display_path(f), m.file_type()),
+            Err(e) => stats.error(format!("{}: {e}", display_path(f))),
+        }
+    }
+    let mut found = std::mem::take(&mut w.found);
+    if dirs.is_empty() {
+        return found;
+    }
+    let single_dir_root = match (opts.roots.len(), dirs.as_slice()) {
+        (1, [r]) => Some(r.as_path()),
         _ => None,
     };
-    let mut builder = WalkBuilder::new(&opts.roots[0]);
-    for r in &opts.roots[1..] {
+    let mut builder = WalkBuilder::new(dirs[0]);
+    for r in &dirs[1..] {
         builder.add(r);
     }
     let use_ignores = !opts.no_ignore;
@@ -89,12 +176,8 @@ pub fn scan(opts: &WalkOptions, detector: &Detector, stats: &Stats) -> Vec<Findi
     if use_ignores {
         builder.add_custom_ignore_filename(IGNORE_FILE);
     }
-    let results: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
-    let root_ref = single_dir_root.as_deref();
     builder.build_parallel().run(|| {
-        let mut scratch = Scratch::default();
-        let mut buf: Vec<u8> = Vec::new();
-        let mut found: Vec<Finding> = Vec::new();
+        let mut w = new_worker();
         let results = &results;
         Box::new(move |entry| {
             let entry = match entry {
@@ -104,59 +187,20 @@ pub fn scan(opts: &WalkOptions, detector: &Detector, stats: &Stats) -> Vec<Findi
                     return WalkState::Continue;
                 }
             };
-            let Some(ft) = entry.file_type() else {
-                return WalkState::Continue;
-            };
-            if ft.is_dir() {
-                return WalkState::Continue;
+            if let Some(ft) = entry.file_type() {
+                let shown = report_path(entry.path(), single_dir_root);
+                w.visit(entry.path(), &shown, ft);
             }
-            let path = entry.path();
-            let shown = report_path(path, root_ref);
-            if ft.is_symlink() {
-                stats.skip(&shown, Skip::Symlink);
-                return WalkState::Continue;
-            }
-            if !ft.is_file() {
-                stats.skip(&shown, Skip::Special);
-                return WalkState::Continue;
-            }
-            if detector.path_is_allowed(&shown) {
-                stats.skip(&shown, Skip::Allowlisted);
-                return WalkState::Continue;
-            }
-            found.clear();
-            if has_binary_extension(&shown) {
-                stats.skip(&shown, Skip::Binary);
-                detector.detect_path(&shown, &mut found);
-            } else {
-                // No stat: reading at most max+1 bytes tells an oversized file just as well.
-                if let Err(e) = read_into(path, opts.max_file_size, &mut buf) {
-                    stats.error(format!("{shown}: {e}"));
-                } else if buf.len() as u64 > opts.max_file_size {
-                    stats.skip(&shown, Skip::TooLarge);
-                    detector.detect_path(&shown, &mut found);
-                } else if looks_binary(&buf) {
-                    stats.skip(&shown, Skip::Binary);
-                    detector.detect_path(&shown, &mut found);
-                } else {
-                    stats.scanned(buf.len());
-                    let target = Target {
-                        path: &shown,
-                        data: &buf,
-                        commit: None,
-                    };
-                    detector.detect(&target, &mut scratch, &mut found);
-                }
-            }
-            if !found.is_empty() {
+            if !w.found.is_empty() {
                 if let Ok(mut r) = results.lock() {
-                    r.append(&mut found);
+                    r.append(&mut w.found);
                 }
             }
             WalkState::Continue
         })
     });
-    results.into_inner().unwrap_or_default()
+    found.append(&mut results.into_inner().unwrap_or_default());
+    found
 }
 
 #[cfg(test)]
