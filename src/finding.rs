@@ -144,7 +144,7 @@ mod tests {
 
     #[test]
     fn masks() {
-        let m = mask("sk_test_very_secret_key_12345");
+        let m = mask("sk_test_very_secret_key_12345"); // leakhound:allow (test data)
         assert!(m.starts_with("sk_t*") && !m.contains("test_"), "{m}");
         assert_eq!(mask("hunter22"), "hu******");
         assert_eq!(mask("ab"), "****");

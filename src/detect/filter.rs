@@ -459,7 +459,7 @@ mod tests {
             assert!(is_placeholder(p.as_bytes()), "{p}");
         }
         for s in [
-            "sk_test_very_secret_key_12345",
+            "sk_test_very_secret_key_12345", // leakhound:allow (test data)
             "Zq8vT1mK0pR3xW9y",
             "examplesareok1",
         ] {

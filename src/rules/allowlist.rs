@@ -4,7 +4,7 @@
 //! allowlist. Criteria: path (glob or regex), commit id, secret/match/line regexes and
 //! stopwords; `condition = "AND"` requires every given criterion, the default `OR` any one.
 
-use super::pattern::Pattern;
+use super::pattern::{Dialect, Pattern};
 use super::syntax::AllowlistSyntax;
 use globset::{Glob, GlobMatcher};
 
@@ -88,11 +88,10 @@ pub struct Allowlist {
 
 impl Allowlist {
     pub fn from_syntax(s: &AllowlistSyntax) -> Result<Allowlist, String> {
-        Self::build(s, false)
+        Self::build(s, Dialect::Native)
     }
 
-    /// `trusted` (embedded) allowlists skip the regex parse.
-    pub fn build(s: &AllowlistSyntax, trusted: bool) -> Result<Allowlist, String> {
+    pub fn build(s: &AllowlistSyntax, dialect: Dialect) -> Result<Allowlist, String> {
         let require_all = match s
             .condition
             .as_deref()
@@ -116,23 +115,21 @@ impl Allowlist {
         let paths = s
             .paths
             .iter()
-            .map(|p| {
-                if trusted {
-                    Ok(PathMatcher::Regex(Pattern::trusted(p)))
-                } else {
+            .map(|p| match dialect {
+                Dialect::Trusted => Ok(PathMatcher::Regex(Pattern::trusted(p))),
+                Dialect::Native => {
                     PathMatcher::parse(p).map_err(|e| format!("allowlist path {p:?}: {e}"))
                 }
+                Dialect::Go => Pattern::parse_go(p)
+                    .map(PathMatcher::Regex)
+                    .map_err(|e| format!("allowlist path {p:?}: {e}")),
             })
             .collect::<Result<_, _>>()?;
         let regexes = s
             .regexes
             .iter()
             .map(|r| {
-                if trusted {
-                    Ok(Pattern::trusted(r))
-                } else {
-                    Pattern::parse(r).map_err(|e| format!("allowlist regex {r:?}: {e}"))
-                }
+                Pattern::parse_as(r, dialect).map_err(|e| format!("allowlist regex {r:?}: {e}"))
             })
             .collect::<Result<_, _>>()?;
         Ok(Allowlist {

@@ -11,6 +11,17 @@ use std::sync::OnceLock;
 /// Upper bound on a compiled regex program; a larger one is a configuration error.
 pub const REGEX_SIZE_LIMIT: usize = 32 << 20;
 
+/// How a configuration's regexes are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// The embedded rules: checked by the test suite, not parsed at start-up.
+    Trusted,
+    /// leakhound's own configs: Rust regex syntax, strictly.
+    Native,
+    /// gitleaks configs: Go RE2 syntax, with RE2's literal braces accepted.
+    Go,
+}
+
 #[derive(Debug)]
 pub struct Pattern {
     src: String,
@@ -33,6 +44,30 @@ impl Pattern {
             captures: hir.properties().explicit_captures_len(),
             compiled: OnceLock::new(),
         })
+    }
+
+    pub fn parse_as(src: &str, dialect: Dialect) -> Result<Pattern, String> {
+        match dialect {
+            Dialect::Trusted => Ok(Pattern::trusted(src)),
+            Dialect::Native => Pattern::parse(src),
+            Dialect::Go => Pattern::parse_go(src),
+        }
+    }
+
+    /// Parses a regex written for Go's RE2 (gitleaks configs). RE2 takes a `{` that does not
+    /// open a repetition as a literal; Rust's parser rejects it, so such braces are escaped
+    /// before a second attempt.
+    pub fn parse_go(src: &str) -> Result<Pattern, String> {
+        match Pattern::parse(src) {
+            Ok(p) => Ok(p),
+            Err(first) => {
+                let fixed = escape_literal_braces(src);
+                if fixed == src {
+                    return Err(first);
+                }
+                Pattern::parse(&fixed).map_err(|_| first)
+            }
+        }
     }
 
     /// A pattern from the embedded rules, which the test suite compiles: no parse at start-up.
@@ -76,8 +111,69 @@ impl Pattern {
     }
 }
 
+/// Escapes `{` and `}` that are not part of a `{n}`, `{n,}` or `{n,m}` repetition.
+fn escape_literal_braces(src: &str) -> String {
+    let b = src.as_bytes();
+    let mut out = String::with_capacity(src.len() + 8);
+    let mut i = 0;
+    let mut in_class = false;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\\' && i + 1 < b.len() {
+            out.push_str(&src[i..i + 2]);
+            i += 2;
+            continue;
+        }
+        match c {
+            b'[' => in_class = true,
+            b']' => in_class = false,
+            b'{' if !in_class => {
+                let rest = &src[i + 1..];
+                let close = rest.find('}');
+                let is_rep = close.is_some_and(|e| {
+                    let inner = &rest[..e];
+                    let mut parts = inner.splitn(2, ',');
+                    let a = parts.next().unwrap_or("");
+                    let bpart = parts.next();
+                    !a.is_empty()
+                        && a.bytes().all(|x| x.is_ascii_digit())
+                        && bpart.is_none_or(|m| m.bytes().all(|x| x.is_ascii_digit()))
+                });
+                if is_rep {
+                    let e = close.unwrap_or(0);
+                    out.push_str(&src[i..i + e + 2]);
+                    i += e + 2;
+                    continue;
+                }
+                out.push_str("\\{");
+                i += 1;
+                continue;
+            }
+            b'}' if !in_class => {
+                out.push_str("\\}");
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let ch = src[i..].chars().next().unwrap_or('?');
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn go_literal_braces() {
+        assert!(Pattern::parse(r"^\$(?:\d+|{\d+})$").is_err());
+        let p = Pattern::parse_go(r"^\$(?:\d+|{\d+})$").unwrap();
+        assert!(p.is_match(b"${12}"));
+        assert!(p.is_match(b"$3"));
+        assert!(Pattern::parse_go(r"a{2,3}").unwrap().is_match(b"aa"));
+    }
+
     use super::*;
 
     #[test]

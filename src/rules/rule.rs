@@ -1,7 +1,7 @@
 //! A validated rule, ready for the matcher.
 
 use super::allowlist::Allowlist;
-use super::pattern::Pattern;
+use super::pattern::{Dialect, Pattern};
 use super::syntax::RuleSyntax;
 use serde::Serialize;
 use std::fmt;
@@ -125,15 +125,9 @@ pub struct Rule {
 
 impl Rule {
     /// Validates a parsed rule. The error names the problem; the caller adds file and id.
-    /// `trusted` rules (the embedded defaults) skip the regex parse; tests compile them.
-    pub fn from_syntax(s: RuleSyntax, origin: &str, trusted: bool) -> Result<Rule, String> {
-        let parse = |src: &str| {
-            if trusted {
-                Ok(Pattern::trusted(src))
-            } else {
-                Pattern::parse(src)
-            }
-        };
+    /// Validates a rule read in `dialect` (the embedded defaults skip the regex parse).
+    pub fn from_syntax(s: RuleSyntax, origin: &str, dialect: Dialect) -> Result<Rule, String> {
+        let parse = |src: &str| Pattern::parse_as(src, dialect);
         if s.id.trim().is_empty() {
             return Err("a rule has an empty id".into());
         }
@@ -177,7 +171,7 @@ impl Rule {
         };
         let mut allowlists = Vec::new();
         for a in s.allowlist.iter().chain(s.allowlists.iter()) {
-            allowlists.push(Allowlist::build(a, trusted)?);
+            allowlists.push(Allowlist::build(a, dialect)?);
         }
         let keywords = s
             .keywords
@@ -226,14 +220,14 @@ mod tests {
     #[test]
     fn secret_group_checked() {
         assert_eq!(
-            Rule::from_syntax(syntax("a(b)"), "x", false)
+            Rule::from_syntax(syntax("a(b)"), "x", Dialect::Native)
                 .unwrap()
                 .secret_group,
             None
         );
         let mut s = syntax("a(b)");
         s.secret_group = Some(2);
-        assert!(Rule::from_syntax(s, "x", false)
+        assert!(Rule::from_syntax(s, "x", Dialect::Native)
             .unwrap_err()
             .contains("capture"));
     }
@@ -244,6 +238,6 @@ mod tests {
             id: "t".into(),
             ..Default::default()
         };
-        assert!(Rule::from_syntax(s, "x", false).is_err());
+        assert!(Rule::from_syntax(s, "x", Dialect::Native).is_err());
     }
 }

@@ -10,6 +10,7 @@
 
 use super::allowlist::Allowlist;
 use super::builtin::{BUILTIN_FILES, BUILTIN_LEAN};
+use super::pattern::Dialect;
 use super::rule::Rule;
 use super::syntax::ConfigSyntax;
 use std::collections::{HashMap, HashSet};
@@ -97,6 +98,13 @@ fn parse_layer(file: &str, src: &str, builtin: bool) -> Result<Layer, ConfigErro
         }
     })?;
     let lenient = !builtin && ConfigSyntax::looks_like_gitleaks(src);
+    let dialect = if builtin {
+        Dialect::Trusted
+    } else if lenient {
+        Dialect::Go
+    } else {
+        Dialect::Native
+    };
     let mut warnings = Vec::new();
     let mut seen = HashSet::new();
     let mut rules = Vec::with_capacity(syntax.rules.len());
@@ -119,7 +127,7 @@ fn parse_layer(file: &str, src: &str, builtin: bool) -> Result<Layer, ConfigErro
             id: id.clone(),
             message,
         };
-        let rule = match Rule::from_syntax(rs, file, builtin) {
+        let rule = match Rule::from_syntax(rs, file, dialect) {
             Ok(r) => r,
             Err(m) if lenient => {
                 warnings.push(format!("{file}: rule {id:?} skipped: {m}"));
@@ -154,7 +162,7 @@ fn parse_layer(file: &str, src: &str, builtin: bool) -> Result<Layer, ConfigErro
     }
     let mut allowlists = Vec::new();
     for a in syntax.allowlist.iter().chain(syntax.allowlists.iter()) {
-        let al = Allowlist::build(a, builtin).map_err(|message| ConfigError::Other {
+        let al = Allowlist::build(a, dialect).map_err(|message| ConfigError::Other {
             file: file.to_string(),
             message: format!("allowlist: {message}"),
         })?;

@@ -1,0 +1,5 @@
+//! Integration tests: the real binary on real files and real git repositories in temp dirs.
+
+mod config;
+mod scan;
+mod util;
