@@ -17,6 +17,9 @@ use std::path::PathBuf;
     after_help = "Exit status: 0 nothing found, 1 findings, 2 error."
 )]
 pub struct Cli {
+    /// Run as if started in DIR (like `git -C`).
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -25,8 +28,45 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories, stdin (`-`), or the staged index (`--staged`).
     Scan(ScanArgs),
+    /// Scan every blob in the git history, attributing findings to the commit that added them.
+    History(HistoryArgs),
     /// List the rules in force: id, description, keywords, origin file.
     Rules(RulesArgs),
+    /// Install the pre-commit hook in this repository (honours core.hooksPath).
+    InstallHook(InstallHookArgs),
+    /// Remove leakhound's pre-commit hook, restoring any hook it replaced.
+    UninstallHook,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallHookArgs {
+    /// Replace an existing foreign hook, keeping it as a backup that still runs first.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The repository (default: the one around the current directory).
+    #[arg(value_name = "REPO")]
+    pub repo: Option<PathBuf>,
+    /// Only the commits of A..B (for example origin/main..HEAD in a pull request).
+    #[arg(long, value_name = "A..B")]
+    pub range: Option<String>,
+    /// Only commits at or after DATE (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only the history of this branch (or any revision).
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
+    /// Also scan stashed changes.
+    #[arg(long)]
+    pub include_stash: bool,
+    /// List every commit and path where a finding's blob appears.
+    #[arg(long)]
+    pub all_occurrences: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -118,6 +158,12 @@ pub struct ScanArgs {
     /// Follow symbolic links (loops are detected).
     #[arg(long, short = 'L')]
     pub follow: bool,
+    /// Scan what is staged for the next commit (the index), only the lines it adds.
+    #[arg(long)]
+    pub staged: bool,
+    /// With --staged: report every line of the changed files.
+    #[arg(long, requires = "staged")]
+    pub all_lines: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -163,6 +209,29 @@ impl CommonArgs {
     }
 }
 
+fn history(a: HistoryArgs) -> anyhow::Result<i32> {
+    let since = match &a.since {
+        Some(d) => Some(crate::source::git::parse_date(d)?),
+        None => None,
+    };
+    let settings = cmd::history::HistorySettings {
+        repo: a.repo.clone().unwrap_or_else(|| PathBuf::from(".")),
+        history: crate::source::history::HistoryOptions {
+            range: a.range.clone(),
+            since,
+            branch: a.branch.clone(),
+            include_stash: a.include_stash,
+            all_occurrences: a.all_occurrences,
+            max_file_size: a.common.max_file_size,
+            progress: std::io::stderr().is_terminal(),
+            threads: a.common.threads.unwrap_or(0),
+        },
+        rules: a.common.rules(),
+        output: a.common.output(),
+    };
+    cmd::history::run(&settings)
+}
+
 /// Parses the command line, runs the command, and returns the process exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -177,6 +246,12 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    if let Some(dir) = &cli.dir {
+        if let Err(e) = std::env::set_current_dir(dir) {
+            eprintln!("error: -C {}: {e}", dir.display());
+            return exit::ERROR;
+        }
+    }
     let result = match cli.command {
         Command::Scan(a) => {
             let threads = a.common.threads.unwrap_or(0);
@@ -187,11 +262,16 @@ pub fn main() -> i32 {
                 follow: a.follow,
                 max_file_size: a.common.max_file_size,
                 threads,
+                staged: a.staged,
+                all_lines: a.all_lines,
                 rules: a.common.rules(),
                 output: a.common.output(),
             };
             cmd::scan::run(&settings)
         }
+        Command::History(a) => history(a),
+        Command::InstallHook(a) => cmd::hook::install(std::path::Path::new("."), a.force),
+        Command::UninstallHook => cmd::hook::uninstall(std::path::Path::new(".")),
         Command::Rules(a) => cmd::rules::run(&cmd::rules::RulesSettings {
             rules: cmd::RuleSettings {
                 config: a.config,

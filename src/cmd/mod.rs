@@ -1,6 +1,8 @@
 //! One module per subcommand, orchestration only, plus what they share: loading the rules
 //! for a root, and finishing a scan (filter, sort, report, summary, exit code).
 
+pub mod history;
+pub mod hook;
 pub mod rules;
 pub mod scan;
 

@@ -15,11 +15,18 @@ pub struct ScanSettings {
     pub follow: bool,
     pub max_file_size: u64,
     pub threads: usize,
+    /// Scan the staged index instead of paths.
+    pub staged: bool,
+    /// With `staged`: every line of the changed files, not only added lines.
+    pub all_lines: bool,
     pub rules: RuleSettings,
     pub output: OutputSettings,
 }
 
 pub fn run(s: &ScanSettings) -> Result<i32> {
+    if s.staged {
+        return run_staged(s);
+    }
     let started = Instant::now();
     let paths = if s.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -65,5 +72,24 @@ pub fn run(s: &ScanSettings) -> Result<i32> {
         };
         findings.extend(source::fs::scan(&opts, &detector, &stats));
     }
+    finish(findings, &stats, &detector.rules, &s.output, started)
+}
+
+/// `scan --staged`: the index of the repository around the current directory.
+fn run_staged(s: &ScanSettings) -> Result<i32> {
+    let started = Instant::now();
+    if !s.paths.is_empty() {
+        bail!("--staged scans the index; it takes no paths (use -C DIR for another repository)");
+    }
+    let repo = crate::source::git::discover(std::path::Path::new("."))?;
+    let root = repo.workdir().map(|p| p.to_path_buf());
+    let rules = load_rules(&s.rules, root.as_deref())?;
+    let detector = Detector::for_small_input(rules);
+    let stats = Stats::new(s.output.verbose);
+    let opts = source::staged::StagedOptions {
+        all_lines: s.all_lines,
+        max_file_size: s.max_file_size,
+    };
+    let findings = source::staged::scan(&repo, &opts, &detector, &stats)?;
     finish(findings, &stats, &detector.rules, &s.output, started)
 }

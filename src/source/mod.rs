@@ -3,6 +3,9 @@
 //! provenance and counts what it read and what it skipped.
 
 pub mod fs;
+pub mod git;
+pub mod history;
+pub mod staged;
 pub mod stdin;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,0 +1,43 @@
+//! `leakhound history [REPO]`: every unique blob of the history, attributed to the commit
+//! that introduced it.
+
+use super::{finish, load_rules, OutputSettings, RuleSettings};
+use crate::detect::Detector;
+use crate::source::git::discover;
+use crate::source::history::{self, HistoryOptions};
+use crate::source::Stats;
+use anyhow::Result;
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub struct HistorySettings {
+    pub repo: PathBuf,
+    pub history: HistoryOptions,
+    pub rules: RuleSettings,
+    pub output: OutputSettings,
+}
+
+pub fn run(s: &HistorySettings) -> Result<i32> {
+    let started = Instant::now();
+    let repo = discover(&s.repo)?;
+    let root = repo
+        .workdir()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_else(|| repo.path().to_path_buf());
+    drop(repo);
+    let rules = load_rules(&s.rules, Some(&root))?;
+    let detector = Detector::new(rules);
+    let stats = Stats::new(s.output.verbose);
+    let (findings, summary) = history::scan(&s.repo, &s.history, &detector, &stats)?;
+    eprintln!(
+        "leakhound: history: {} commits walked, {} unique blobs{}",
+        summary.commits,
+        summary.unique_blobs,
+        if summary.shallow {
+            " (shallow clone)"
+        } else {
+            ""
+        }
+    );
+    finish(findings, &stats, &detector.rules, &s.output, started)
+}
