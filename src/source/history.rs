@@ -97,12 +97,17 @@ fn progress_bar(enabled: bool, msg: &str) -> ProgressBar {
     pb
 }
 
+/// What phase 1 yields.
+struct Collected {
+    /// Commits that introduced at least one blob (indexed by `BlobJob::commit`).
+    commits: Vec<Oid>,
+    jobs: Vec<BlobJob>,
+    occurrences: HashMap<Oid, Vec<Occurrence>>,
+    walked: u64,
+}
+
 /// Phase 1: the unique blobs of the selected commits, with the commit that introduced each.
-fn collect(
-    repo: &Repository,
-    opts: &HistoryOptions,
-    pb: &ProgressBar,
-) -> Result<(Vec<Oid>, Vec<BlobJob>, HashMap<Oid, Vec<Occurrence>>, u64)> {
+fn collect(repo: &Repository, opts: &HistoryOptions, pb: &ProgressBar) -> Result<Collected> {
     let mut walk = repo.revwalk().context("cannot walk history")?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
     match (&opts.range, &opts.branch) {
@@ -197,7 +202,12 @@ fn collect(
             commits.push(id);
         }
     }
-    Ok((commits, jobs, occurrences, walked))
+    Ok(Collected {
+        commits,
+        jobs,
+        occurrences,
+        walked,
+    })
 }
 
 /// Scans the history of the repository at `repo_path`.
@@ -217,7 +227,12 @@ pub fn scan(
     }
     let git_dir: PathBuf = repo.path().to_path_buf();
     let pb = progress_bar(opts.progress, "walking history");
-    let (commits, jobs, occurrences, walked) = collect(&repo, opts, &pb)?;
+    let Collected {
+        commits,
+        jobs,
+        occurrences,
+        walked,
+    } = collect(&repo, opts, &pb)?;
     let summary = HistorySummary {
         commits: walked,
         unique_blobs: jobs.len() as u64,
