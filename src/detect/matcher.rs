@@ -8,10 +8,11 @@ use super::checksum;
 use super::decode;
 use super::entropy::shannon;
 use super::filter;
+use super::keywords::Keywords;
 use crate::finding::{fingerprint, Finding};
 use crate::rules::allowlist::Candidate as AllowCandidate;
 use crate::rules::{Confidence, Rule, RuleSet};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 
 /// How far around a keyword hit a rule's regex looks, at most, when the line is long.
 /// Lines shorter than this are searched whole.
@@ -45,6 +46,7 @@ pub struct Scratch {
     line_starts: Vec<usize>,
     /// Union of every rule's windows: where decoders look for encoded secrets.
     regions: Vec<(usize, usize)>,
+    hits: Vec<super::keywords::Hit>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,7 +63,7 @@ pub(crate) struct Cand {
 
 pub struct Detector {
     pub rules: RuleSet,
-    keywords: Option<AhoCorasick>,
+    keywords: Option<Keywords>,
     keyword_rules: Vec<Vec<u32>>,
     unkeyed: Vec<u32>,
     path_only: Vec<u32>,
@@ -113,19 +115,7 @@ impl Detector {
                 }
             }
         }
-        close_over_prefixes(&patterns, &mut keyword_rules);
-        let keywords = (!patterns.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(if large {
-                    aho_corasick::AhoCorasickKind::DFA
-                } else {
-                    aho_corasick::AhoCorasickKind::ContiguousNFA
-                }))
-                .build(&patterns)
-                .expect("keyword automaton")
-        });
+        let keywords = (!patterns.is_empty()).then(|| Keywords::new(&patterns, large));
         let inline_allow = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .build(INLINE_ALLOW)
@@ -238,13 +228,13 @@ impl Detector {
                 scratch.touched.push(ri);
             }
         }
-        if let Some(ac) = &self.keywords {
+        if let Some(kw) = &self.keywords {
+            let mut hits = std::mem::take(&mut scratch.hits);
+            kw.find_all(data, &mut hits);
             // Hits cluster on lines; reuse the last line window while hits stay inside it.
             let mut last = (usize::MAX, 0usize);
-            let mut at = 0;
-            while let Some(m) = ac.find(aho_corasick::Input::new(data).span(at..data.len())) {
-                at = m.start() + 1;
-                for &ri in &self.keyword_rules[m.pattern().as_usize()] {
+            for m in &hits {
+                for &ri in &self.keyword_rules[m.keyword as usize] {
                     if !self.path_applies(ri, t.path, scratch) {
                         continue;
                     }
@@ -259,16 +249,17 @@ impl Detector {
                         }
                         continue;
                     }
-                    if !(last.0 <= m.start() && m.end() <= last.1) {
-                        last = window(data, m.start(), m.end());
+                    if !(last.0 <= m.start && m.end <= last.1) {
+                        last = window(data, m.start, m.end);
                     }
                     let (ws, we) = last;
                     match w.last_mut() {
-                        Some(last) if ws <= last.1 => last.1 = last.1.max(we),
+                        Some(prev) if ws <= prev.1 => prev.1 = prev.1.max(we),
                         _ => w.push((ws, we)),
                     }
                 }
             }
+            scratch.hits = hits;
         }
         let touched = std::mem::take(&mut scratch.touched);
         scratch.regions.clear();
@@ -518,32 +509,6 @@ impl Detector {
     }
 }
 
-/// Makes the keyword search complete. The search reports, for every position where some
-/// keyword starts, the longest keyword starting there (leftmost-longest, restarted one byte
-/// after each match's start). A shorter keyword starting at the same position, such as `sk_`
-/// under `sk_live_`, is not reported: so each keyword also triggers the rules of every
-/// keyword that is a prefix of it.
-fn close_over_prefixes(patterns: &[String], keyword_rules: &mut [Vec<u32>]) {
-    use std::collections::HashMap;
-    let whole: HashMap<&str, usize> = patterns
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.as_str(), i))
-        .collect();
-    for (i, a) in patterns.iter().enumerate() {
-        for k in (1..a.len()).filter(|&k| a.is_char_boundary(k)) {
-            if let Some(&j) = whole.get(&a[..k]) {
-                let rules = keyword_rules[j].clone();
-                for r in rules {
-                    if !keyword_rules[i].contains(&r) {
-                        keyword_rules[i].push(r);
-                    }
-                }
-            }
-        }
-    }
-}
-
 /// Sorts and merges overlapping or touching ranges in place.
 fn merge_regions(r: &mut Vec<(usize, usize)>) {
     if r.len() < 2 {
@@ -601,18 +566,6 @@ mod tests {
         };
         d.detect(&t, &mut Scratch::default(), &mut out);
         out
-    }
-
-    #[test]
-    fn keyword_closure() {
-        let pats: Vec<String> = ["sk_live_", "sk_", "key"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let mut rules = vec![vec![0], vec![1], vec![2]];
-        close_over_prefixes(&pats, &mut rules);
-        assert_eq!(rules[0], vec![0, 1]);
-        assert_eq!(rules[1], vec![1]);
     }
 
     #[test]

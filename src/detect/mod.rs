@@ -5,6 +5,7 @@ pub mod checksum;
 pub mod decode;
 pub mod entropy;
 pub mod filter;
+pub mod keywords;
 pub mod matcher;
 
 pub use matcher::{Detector, Scratch, Target};

@@ -1,22 +1,22 @@
 //! Git history: every blob reachable from the chosen refs, each unique blob scanned once, in
 //! parallel, and attributed to the commit that introduced it.
 //!
-//! Two phases. (1) Walk commits oldest-first (topological, parents before children) and diff
-//! each commit's tree against its first parent's, recording for every blob id the first
-//! commit and path that carry it. Only blob ids, a commit index and a path are kept, so
-//! memory stays proportional to the number of unique blobs, not to their content. (2) Scan
+//! Two phases. (1) Walk commits oldest-first (topological, parents before children) and read
+//! each commit's tree, entering only trees never seen before, recording for every new blob
+//! id the first commit and path that carry it. Only ids, a commit index and a path are kept,
+//! so memory stays proportional to the number of unique objects, not to their content. (2) Scan
 //! the unique blobs with rayon, each worker with its own repository handle and scratch.
 //! The repository is only read, never written.
 
-use super::git::{commit_info, entry_path, skip_reason, MODE_LINK, MODE_SUBMODULE};
+use super::git::{commit_info, skip_reason, MODE_LINK};
 use super::{Skip, Stats};
 use crate::detect::{Detector, Scratch, Target};
 use crate::finding::{Finding, Occurrence};
 use anyhow::{anyhow, Context, Result};
-use git2::{Delta, DiffOptions, ObjectType, Oid, Repository, Sort};
+use git2::{ObjectType, Oid, Repository, Sort};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -102,12 +102,12 @@ struct Collected {
     /// Commits that introduced at least one blob (indexed by `BlobJob::commit`).
     commits: Vec<Oid>,
     jobs: Vec<BlobJob>,
-    occurrences: HashMap<Oid, Vec<Occurrence>>,
-    walked: u64,
+    /// Every selected commit, oldest first.
+    selected: Vec<Oid>,
 }
 
-/// Phase 1: the unique blobs of the selected commits, with the commit that introduced each.
-fn collect(repo: &Repository, opts: &HistoryOptions, pb: &ProgressBar) -> Result<Collected> {
+/// Selects the commits to scan, oldest first (parents before children).
+fn select_commits(repo: &Repository, opts: &HistoryOptions, pb: &ProgressBar) -> Result<Vec<Oid>> {
     let mut walk = repo.revwalk().context("cannot walk history")?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
     match (&opts.range, &opts.branch) {
@@ -125,22 +125,106 @@ fn collect(repo: &Repository, opts: &HistoryOptions, pb: &ProgressBar) -> Result
         }
         (None, None) => push_refs(repo, &mut walk, opts.include_stash)?,
     }
-    let mut commits: Vec<Oid> = Vec::new();
-    let mut seen: HashMap<Oid, usize> = HashMap::new();
-    let mut jobs: Vec<BlobJob> = Vec::new();
-    let mut occurrences: HashMap<Oid, Vec<Occurrence>> = HashMap::new();
-    let mut walked = 0u64;
-    let mut dopts = DiffOptions::new();
-    dopts.skip_binary_check(true).ignore_submodules(true);
+    let mut out = Vec::new();
     for id in walk {
-        let id = match id {
-            Ok(id) => id,
-            Err(e) => {
-                // A missing object in a shallow or damaged repository: say so, go on.
-                eprintln!("warning: history walk: {}", e.message());
-                continue;
+        match id {
+            Ok(id) => {
+                if let Some(since) = opts.since {
+                    match repo.find_commit(id) {
+                        Ok(c) if c.time().seconds() < since => continue,
+                        Ok(_) => {}
+                        Err(e) => {
+                            eprintln!("warning: commit {id}: {}", e.message());
+                            continue;
+                        }
+                    }
+                }
+                out.push(id);
+                if out.len() % 1024 == 0 {
+                    pb.set_message(format!("walking history: {} commits", out.len()));
+                }
             }
+            // A missing object in a shallow or damaged repository: say so, go on.
+            Err(e) => eprintln!("warning: history walk: {}", e.message()),
+        }
+    }
+    Ok(out)
+}
+
+/// Blob and tree ids already accounted for. A tree seen once is never entered again: every
+/// blob under it was recorded when it was first seen. So each unique tree is read once over
+/// the whole history, and no commit is diffed.
+#[derive(Default)]
+struct Seen {
+    trees: HashSet<Oid>,
+    blobs: HashSet<Oid>,
+}
+
+impl Seen {
+    /// Walks `root`, calling `new_blob(id, path)` for blobs not seen before.
+    fn visit(
+        &mut self,
+        repo: &Repository,
+        root: Oid,
+        mut new_blob: impl FnMut(Oid, String),
+    ) -> Result<()> {
+        if !self.trees.insert(root) {
+            return Ok(());
+        }
+        let mut stack: Vec<(Oid, String)> = vec![(root, String::new())];
+        while let Some((tid, prefix)) = stack.pop() {
+            let tree = match repo.find_tree(tid) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("warning: tree {tid} ({prefix}): {}", e.message());
+                    continue;
+                }
+            };
+            for entry in tree.iter() {
+                let id = entry.id();
+                let name = String::from_utf8_lossy(entry.name_bytes());
+                match entry.kind() {
+                    Some(ObjectType::Tree) => {
+                        if self.trees.insert(id) {
+                            stack.push((id, format!("{prefix}{name}/")));
+                        }
+                    }
+                    Some(ObjectType::Blob) => {
+                        if entry.filemode() as u32 == MODE_LINK {
+                            continue;
+                        }
+                        if self.blobs.insert(id) {
+                            new_blob(id, format!("{prefix}{name}"));
+                        }
+                    }
+                    // Submodules (commits) and anything else: not our content.
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Phase 1: the unique blobs of the selected commits, with the commit that introduced each.
+fn collect(repo: &Repository, opts: &HistoryOptions, pb: &ProgressBar) -> Result<Collected> {
+    let selected = select_commits(repo, opts, pb)?;
+    let selected_set: HashSet<Oid> = selected.iter().copied().collect();
+    let mut seen = Seen::default();
+    // A range or a date cut: what the boundary parents already had is not new.
+    for &id in &selected {
+        let Ok(c) = repo.find_commit(id) else {
+            continue;
         };
+        for p in c.parent_ids().filter(|p| !selected_set.contains(p)) {
+            if let Ok(pt) = repo.find_commit(p).and_then(|pc| pc.tree()) {
+                seen.visit(repo, pt.id(), |_, _| {})?;
+            }
+        }
+    }
+    let mut commits: Vec<Oid> = Vec::new();
+    let mut jobs: Vec<BlobJob> = Vec::new();
+    for (n, &id) in selected.iter().enumerate() {
         let commit = match repo.find_commit(id) {
             Ok(c) => c,
             Err(e) => {
@@ -148,66 +232,81 @@ fn collect(repo: &Repository, opts: &HistoryOptions, pb: &ProgressBar) -> Result
                 continue;
             }
         };
-        walked += 1;
-        if walked % 256 == 0 {
+        let cidx = commits.len() as u32;
+        let before = jobs.len();
+        seen.visit(repo, commit.tree_id(), |blob, path| {
+            jobs.push(BlobJob {
+                id: blob,
+                commit: cidx,
+                path,
+            })
+        })?;
+        if jobs.len() > before {
+            commits.push(id);
+        }
+        if n % 512 == 0 {
             pb.set_message(format!(
-                "walking history: {walked} commits, {} unique blobs",
+                "reading history: {n}/{} commits, {} unique blobs",
+                selected.len(),
                 jobs.len()
             ));
-        }
-        if opts.since.is_some_and(|s| commit.time().seconds() < s) {
-            continue;
-        }
-        let tree = commit
-            .tree()
-            .with_context(|| format!("commit {id}: cannot read its tree"))?;
-        // Shallow boundaries and root commits are diffed against the empty tree.
-        let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
-        let diff = repo
-            .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut dopts))
-            .with_context(|| format!("commit {id}: cannot diff against its parent"))?;
-        let cidx = commits.len() as u32;
-        let mut used = false;
-        for delta in diff.deltas() {
-            if !matches!(
-                delta.status(),
-                Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange
-            ) {
-                continue;
-            }
-            let new = delta.new_file();
-            let mode: u32 = new.mode().into();
-            if mode == MODE_SUBMODULE || mode == MODE_LINK || new.id().is_zero() {
-                continue;
-            }
-            let blob = new.id();
-            let path = entry_path(new.path_bytes().unwrap_or(b""));
-            if opts.all_occurrences {
-                occurrences.entry(blob).or_default().push(Occurrence {
-                    commit: id.to_string(),
-                    path: path.clone(),
-                });
-            }
-            if let std::collections::hash_map::Entry::Vacant(v) = seen.entry(blob) {
-                v.insert(jobs.len());
-                jobs.push(BlobJob {
-                    id: blob,
-                    commit: cidx,
-                    path,
-                });
-                used = true;
-            }
-        }
-        if used || opts.all_occurrences {
-            commits.push(id);
         }
     }
     Ok(Collected {
         commits,
         jobs,
-        occurrences,
-        walked,
+        selected,
     })
+}
+
+/// Every (commit, path) where each of `targets` appears, for `--all-occurrences`. Each tree
+/// is examined once (memoized), however many commits share it.
+fn occurrences(
+    repo: &Repository,
+    commits: &[Oid],
+    targets: &HashSet<Oid>,
+) -> HashMap<Oid, Vec<Occurrence>> {
+    fn under(
+        repo: &Repository,
+        tree: Oid,
+        targets: &HashSet<Oid>,
+        memo: &mut HashMap<Oid, Vec<(Oid, String)>>,
+    ) -> Vec<(Oid, String)> {
+        if let Some(v) = memo.get(&tree) {
+            return v.clone();
+        }
+        let mut out = Vec::new();
+        if let Ok(t) = repo.find_tree(tree) {
+            for e in t.iter() {
+                let name = String::from_utf8_lossy(e.name_bytes()).into_owned();
+                match e.kind() {
+                    Some(ObjectType::Blob) if targets.contains(&e.id()) => out.push((e.id(), name)),
+                    Some(ObjectType::Tree) => {
+                        for (b, p) in under(repo, e.id(), targets, memo) {
+                            out.push((b, format!("{name}/{p}")));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        memo.insert(tree, out.clone());
+        out
+    }
+    let mut memo = HashMap::new();
+    let mut result: HashMap<Oid, Vec<Occurrence>> = HashMap::new();
+    for &c in commits {
+        let Ok(commit) = repo.find_commit(c) else {
+            continue;
+        };
+        for (blob, path) in under(repo, commit.tree_id(), targets, &mut memo) {
+            result.entry(blob).or_default().push(Occurrence {
+                commit: c.to_string(),
+                path,
+            });
+        }
+    }
+    result
 }
 
 /// Scans the history of the repository at `repo_path`.
@@ -230,11 +329,10 @@ pub fn scan(
     let Collected {
         commits,
         jobs,
-        occurrences,
-        walked,
+        selected,
     } = collect(&repo, opts, &pb)?;
     let summary = HistorySummary {
-        commits: walked,
+        commits: selected.len() as u64,
         unique_blobs: jobs.len() as u64,
         shallow,
     };
@@ -294,9 +392,16 @@ pub fn scan(
     });
     bar.finish_and_clear();
 
+    let results = results.into_inner().unwrap_or_default();
+    let occurrences = if opts.all_occurrences {
+        let targets: HashSet<Oid> = results.iter().map(|(ji, _)| jobs[*ji].id).collect();
+        occurrences(&repo, &selected, &targets)
+    } else {
+        HashMap::new()
+    };
     let mut info_cache: HashMap<u32, crate::finding::CommitInfo> = HashMap::new();
     let mut out = Vec::new();
-    for (ji, mut f) in results.into_inner().unwrap_or_default() {
+    for (ji, mut f) in results {
         let job = &jobs[ji];
         let info = info_cache
             .entry(job.commit)
