@@ -184,10 +184,8 @@ impl Seen {
                 let id = entry.id();
                 let name = String::from_utf8_lossy(entry.name_bytes());
                 match entry.kind() {
-                    Some(ObjectType::Tree) => {
-                        if self.trees.insert(id) {
-                            stack.push((id, format!("{prefix}{name}/")));
-                        }
+                    Some(ObjectType::Tree) if self.trees.insert(id) => {
+                        stack.push((id, format!("{prefix}{name}/")));
                     }
                     Some(ObjectType::Blob) => {
                         if entry.filemode() as u32 == MODE_LINK {
