@@ -36,6 +36,47 @@ pub enum Command {
     InstallHook(InstallHookArgs),
     /// Remove leakhound's pre-commit hook, restoring any hook it replaced.
     UninstallHook,
+    /// Record current findings so that only new ones fail (`--update`, `--list`).
+    Baseline(BaselineArgs),
+    /// Validate configuration files.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate a config (default: ./.leakhound.toml) and print what it defines.
+    Check {
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// The tree to scan (or, with --history, the repository).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// The baseline file (default: .leakhound-baseline.json at the scanned root).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Record the findings of the git history instead of the working tree.
+    #[arg(long)]
+    pub history: bool,
+    /// Keep existing entries and their annotations, add new findings, drop gone ones.
+    #[arg(long)]
+    pub update: bool,
+    /// Print the entries of the baseline.
+    #[arg(long, conflicts_with_all = ["update", "history"])]
+    pub list: bool,
+    /// Config file (rules, allowlists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not honour .gitignore, git excludes or .leakhoundignore.
+    #[arg(long)]
+    pub no_ignore: bool,
+    #[arg(long, value_name = "BYTES", default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +180,13 @@ pub struct CommonArgs {
     /// Name skipped files and say why.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Report only findings not recorded in this baseline file (default:
+    /// .leakhound-baseline.json at the scanned root, when present).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Ignore any baseline.
+    #[arg(long, conflicts_with = "baseline")]
+    pub no_baseline: bool,
     /// No colors (also: the NO_COLOR environment variable, or output not a terminal).
     #[arg(long)]
     pub no_color: bool,
@@ -200,6 +248,13 @@ impl CommonArgs {
         }
     }
 
+    pub fn baseline(&self) -> cmd::BaselineSettings {
+        cmd::BaselineSettings {
+            file: self.baseline.clone(),
+            disabled: self.no_baseline,
+        }
+    }
+
     pub fn rules(&self) -> cmd::RuleSettings {
         cmd::RuleSettings {
             config: self.config.clone(),
@@ -207,6 +262,57 @@ impl CommonArgs {
             with_examples: false,
         }
     }
+}
+
+fn baseline(a: BaselineArgs) -> anyhow::Result<i32> {
+    let rules = cmd::RuleSettings {
+        config: a.config.clone(),
+        ..Default::default()
+    };
+    let output = cmd::OutputSettings {
+        format: Format::Text,
+        report: None,
+        show_secrets: false,
+        exit_code: exit::FINDINGS,
+        min_confidence: None,
+        strict: false,
+        verbose: false,
+        color: false,
+    };
+    let path = a.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let what = if a.history {
+        cmd::baseline::What::History(cmd::history::HistorySettings {
+            repo: path,
+            history: crate::source::history::HistoryOptions {
+                max_file_size: a.max_file_size,
+                progress: std::io::stderr().is_terminal(),
+                ..Default::default()
+            },
+            rules,
+            baseline: cmd::BaselineSettings::default(),
+            output,
+        })
+    } else {
+        cmd::baseline::What::Tree(cmd::scan::ScanSettings {
+            paths: vec![path],
+            stdin_name: "-".into(),
+            no_ignore: a.no_ignore,
+            follow: false,
+            max_file_size: a.max_file_size,
+            threads: 0,
+            staged: false,
+            all_lines: false,
+            rules,
+            baseline: cmd::BaselineSettings::default(),
+            output,
+        })
+    };
+    cmd::baseline::run(&cmd::baseline::BaselineCmd {
+        list: a.list,
+        update: a.update,
+        output: a.output,
+        what,
+    })
 }
 
 fn history(a: HistoryArgs) -> anyhow::Result<i32> {
@@ -227,6 +333,7 @@ fn history(a: HistoryArgs) -> anyhow::Result<i32> {
             threads: a.common.threads.unwrap_or(0),
         },
         rules: a.common.rules(),
+        baseline: a.common.baseline(),
         output: a.common.output(),
     };
     cmd::history::run(&settings)
@@ -265,6 +372,7 @@ pub fn main() -> i32 {
                 staged: a.staged,
                 all_lines: a.all_lines,
                 rules: a.common.rules(),
+                baseline: a.common.baseline(),
                 output: a.common.output(),
             };
             cmd::scan::run(&settings)
@@ -272,6 +380,8 @@ pub fn main() -> i32 {
         Command::History(a) => history(a),
         Command::InstallHook(a) => cmd::hook::install(std::path::Path::new("."), a.force),
         Command::UninstallHook => cmd::hook::uninstall(std::path::Path::new(".")),
+        Command::Baseline(a) => baseline(a),
+        Command::Config(ConfigCommand::Check { file }) => cmd::config::check(file),
         Command::Rules(a) => cmd::rules::run(&cmd::rules::RulesSettings {
             rules: cmd::RuleSettings {
                 config: a.config,

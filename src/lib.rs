@@ -5,6 +5,7 @@
 //! -> [`report`]. [`cli`] turns the command line into settings and [`cmd`] runs one
 //! subcommand each; `main.rs` only calls [`cli::main`].
 
+pub mod baseline;
 pub mod cli;
 pub mod cmd;
 pub mod detect;

@@ -1,7 +1,8 @@
 //! `leakhound history [REPO]`: every unique blob of the history, attributed to the commit
 //! that introduced it.
 
-use super::{finish, load_rules, OutputSettings, RuleSettings};
+use super::scan::Scanned;
+use super::{finish, load_rules, BaselineSettings, OutputSettings, RuleSettings};
 use crate::detect::Detector;
 use crate::source::git::discover;
 use crate::source::history::{self, HistoryOptions};
@@ -14,10 +15,25 @@ pub struct HistorySettings {
     pub repo: PathBuf,
     pub history: HistoryOptions,
     pub rules: RuleSettings,
+    pub baseline: BaselineSettings,
     pub output: OutputSettings,
 }
 
 pub fn run(s: &HistorySettings) -> Result<i32> {
+    let sc = collect(s)?;
+    let baseline = s.baseline.resolve(sc.root.as_deref())?;
+    finish(
+        sc.findings,
+        &sc.stats,
+        &sc.detector.rules,
+        &s.output,
+        sc.started,
+        baseline.as_ref(),
+    )
+}
+
+/// Runs the history scan and returns its findings unfiltered.
+pub fn collect(s: &HistorySettings) -> Result<Scanned> {
     let started = Instant::now();
     let repo = discover(&s.repo)?;
     let root = repo
@@ -39,5 +55,11 @@ pub fn run(s: &HistorySettings) -> Result<i32> {
             ""
         }
     );
-    finish(findings, &stats, &detector.rules, &s.output, started)
+    Ok(Scanned {
+        findings,
+        stats,
+        detector,
+        root: Some(root),
+        started,
+    })
 }

@@ -1,11 +1,14 @@
 //! One module per subcommand, orchestration only, plus what they share: loading the rules
 //! for a root, and finishing a scan (filter, sort, report, summary, exit code).
 
+pub mod baseline;
+pub mod config;
 pub mod history;
 pub mod hook;
 pub mod rules;
 pub mod scan;
 
+use crate::baseline::{self as bl, Baseline};
 use crate::exit;
 use crate::finding::{self, Finding};
 use crate::report::{self, Format};
@@ -24,6 +27,32 @@ pub struct RuleSettings {
     pub config: Option<PathBuf>,
     pub no_default_allowlist: bool,
     pub with_examples: bool,
+}
+
+/// Which baseline applies: `--baseline FILE`, else `.leakhound-baseline.json` at the root if
+/// present; `--no-baseline` turns both off.
+#[derive(Debug, Clone, Default)]
+pub struct BaselineSettings {
+    pub file: Option<PathBuf>,
+    pub disabled: bool,
+}
+
+impl BaselineSettings {
+    pub fn resolve(&self, root: Option<&Path>) -> Result<Option<Baseline>> {
+        if self.disabled {
+            return Ok(None);
+        }
+        if let Some(f) = &self.file {
+            return Baseline::load(f).map(Some);
+        }
+        match root
+            .map(|r| r.join(bl::DEFAULT_FILE))
+            .filter(|p| p.is_file())
+        {
+            Some(p) => Baseline::load(&p).map(Some),
+            None => Ok(None),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -71,17 +100,20 @@ fn human_bytes(n: u64) -> String {
     }
 }
 
-/// Filters, sorts and reports `findings`; prints the summary; returns the exit code.
+/// Filters (confidence, baseline), sorts and reports `findings`; prints the summary;
+/// returns the exit code.
 pub fn finish(
     mut findings: Vec<Finding>,
     stats: &Stats,
     rules: &RuleSet,
     out: &OutputSettings,
     started: Instant,
+    baseline: Option<&Baseline>,
 ) -> Result<i32> {
     if let Some(min) = out.min_confidence {
         findings.retain(|f| f.confidence >= min);
     }
+    let suppressed = baseline.map_or(0, |b| b.suppress(&mut findings));
     finding::sort(&mut findings);
     let ctx = report::Context {
         show_secrets: out.show_secrets,
@@ -119,7 +151,7 @@ pub fn finish(
             }
         }
     }
-    print_summary(&findings, stats, out, started);
+    print_summary(&findings, stats, out, started, suppressed);
     let failed_files = stats.errors() > 0 && out.strict;
     Ok(if failed_files {
         exit::ERROR
@@ -130,7 +162,13 @@ pub fn finish(
     })
 }
 
-fn print_summary(findings: &[Finding], stats: &Stats, out: &OutputSettings, started: Instant) {
+fn print_summary(
+    findings: &[Finding],
+    stats: &Stats,
+    out: &OutputSettings,
+    started: Instant,
+    suppressed: usize,
+) {
     let mut line = format!(
         "leakhound: scanned {} files ({}) in {:.2}s: {} finding{}",
         stats.files(),
@@ -139,6 +177,9 @@ fn print_summary(findings: &[Finding], stats: &Stats, out: &OutputSettings, star
         findings.len(),
         if findings.len() == 1 { "" } else { "s" }
     );
+    if suppressed > 0 {
+        line.push_str(&format!(" ({suppressed} more suppressed by the baseline)"));
+    }
     let skipped = stats.skipped_counts();
     if !skipped.is_empty() {
         let parts: Vec<String> = skipped

@@ -1,7 +1,8 @@
 //! `leakhound scan`: files, directories and stdin.
 
-use super::{finish, load_rules, OutputSettings, RuleSettings};
+use super::{finish, load_rules, BaselineSettings, OutputSettings, RuleSettings};
 use crate::detect::Detector;
+use crate::finding::Finding;
 use crate::source::{self, fs::WalkOptions, Stats};
 use anyhow::{bail, Result};
 use std::path::PathBuf;
@@ -20,12 +21,37 @@ pub struct ScanSettings {
     /// With `staged`: every line of the changed files, not only added lines.
     pub all_lines: bool,
     pub rules: RuleSettings,
+    pub baseline: BaselineSettings,
     pub output: OutputSettings,
 }
 
+/// A scan's raw results, before filtering and reporting.
+pub struct Scanned {
+    pub findings: Vec<Finding>,
+    pub stats: Stats,
+    pub detector: Detector,
+    /// Where `.leakhound.toml` and the default baseline are looked for.
+    pub root: Option<PathBuf>,
+    pub started: Instant,
+}
+
 pub fn run(s: &ScanSettings) -> Result<i32> {
+    let sc = collect(s)?;
+    let baseline = s.baseline.resolve(sc.root.as_deref())?;
+    finish(
+        sc.findings,
+        &sc.stats,
+        &sc.detector.rules,
+        &s.output,
+        sc.started,
+        baseline.as_ref(),
+    )
+}
+
+/// Runs the scan and returns its findings unfiltered.
+pub fn collect(s: &ScanSettings) -> Result<Scanned> {
     if s.staged {
-        return run_staged(s);
+        return collect_staged(s);
     }
     let started = Instant::now();
     let paths = if s.paths.is_empty() {
@@ -72,11 +98,17 @@ pub fn run(s: &ScanSettings) -> Result<i32> {
         };
         findings.extend(source::fs::scan(&opts, &detector, &stats));
     }
-    finish(findings, &stats, &detector.rules, &s.output, started)
+    Ok(Scanned {
+        findings,
+        stats,
+        detector,
+        root: config_root,
+        started,
+    })
 }
 
 /// `scan --staged`: the index of the repository around the current directory.
-fn run_staged(s: &ScanSettings) -> Result<i32> {
+fn collect_staged(s: &ScanSettings) -> Result<Scanned> {
     let started = Instant::now();
     if !s.paths.is_empty() {
         bail!("--staged scans the index; it takes no paths (use -C DIR for another repository)");
@@ -91,5 +123,11 @@ fn run_staged(s: &ScanSettings) -> Result<i32> {
         max_file_size: s.max_file_size,
     };
     let findings = source::staged::scan(&repo, &opts, &detector, &stats)?;
-    finish(findings, &stats, &detector.rules, &s.output, started)
+    Ok(Scanned {
+        findings,
+        stats,
+        detector,
+        root,
+        started,
+    })
 }
