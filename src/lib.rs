@@ -5,6 +5,9 @@
 //! -> [`report`]. [`cli`] turns the command line into settings and [`cmd`] runs one
 //! subcommand each; `main.rs` only calls [`cli::main`].
 
+// zlib-rs exports the zlib C API; linking it makes libgit2 inflate with it.
+use libz_rs_sys as _;
+
 pub mod baseline;
 pub mod cli;
 pub mod cmd;

@@ -46,9 +46,10 @@ pub fn collect(s: &HistorySettings) -> Result<Scanned> {
     let stats = Stats::new(s.output.verbose);
     let (findings, summary) = history::scan(&s.repo, &s.history, &detector, &stats)?;
     eprintln!(
-        "leakhound: history: {} commits walked, {} unique blobs{}",
+        "leakhound: history: {} commits, {} unique blobs (history read in {:.2}s){}",
         summary.commits,
         summary.unique_blobs,
+        summary.walk_secs,
         if summary.shallow {
             " (shallow clone)"
         } else {

@@ -13,7 +13,7 @@ use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{dfa, nfa::contiguous, Anchored, MatchKind};
 
 /// Below this size a buffer is searched as one stream.
-const INTERLEAVE_MIN: usize = 16 * 1024;
+const INTERLEAVE_MIN: usize = 2 * 1024;
 const STREAMS: usize = 4;
 
 /// One keyword occurrence: byte span and keyword index.

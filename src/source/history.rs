@@ -19,7 +19,8 @@ use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::mpsc::SyncSender;
+use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone, Default)]
 pub struct HistoryOptions {
@@ -39,6 +40,8 @@ pub struct HistoryOptions {
 /// What a history scan saw, besides its findings.
 #[derive(Debug, Default)]
 pub struct HistorySummary {
+    /// Seconds spent reading commits and trees (phase 1).
+    pub walk_secs: f64,
     pub commits: u64,
     pub unique_blobs: u64,
     pub shallow: bool,
@@ -47,9 +50,13 @@ pub struct HistorySummary {
 /// One unique blob to scan: where it first appeared.
 struct BlobJob {
     id: Oid,
-    commit: u32,
+    /// The introducing commit, hex (shared by the blobs it introduced).
+    commit: Arc<str>,
     path: String,
 }
+
+/// Blobs are handed from the walk to the scanners in batches of this many.
+const BATCH: usize = 256;
 
 fn push_refs(repo: &Repository, walk: &mut git2::Revwalk, include_stash: bool) -> Result<()> {
     let mut pushed = 0;
@@ -97,13 +104,12 @@ fn progress_bar(enabled: bool, msg: &str) -> ProgressBar {
     pb
 }
 
-/// What phase 1 yields.
-struct Collected {
-    /// Commits that introduced at least one blob (indexed by `BlobJob::commit`).
-    commits: Vec<Oid>,
-    jobs: Vec<BlobJob>,
+/// What phase 1 yields besides the blobs it streams.
+struct Walked {
     /// Every selected commit, oldest first.
     selected: Vec<Oid>,
+    unique_blobs: u64,
+    secs: f64,
 }
 
 /// Selects the commits to scan, oldest first (parents before children).
@@ -204,8 +210,15 @@ impl Seen {
     }
 }
 
-/// Phase 1: the unique blobs of the selected commits, with the commit that introduced each.
-fn collect(repo: &Repository, opts: &HistoryOptions, pb: &ProgressBar) -> Result<Collected> {
+/// Phase 1: the unique blobs of the selected commits, each with the commit that introduced
+/// it, sent to the scanners in batches as they are found (so scanning overlaps the walk).
+fn walk(
+    repo: &Repository,
+    opts: &HistoryOptions,
+    pb: &ProgressBar,
+    tx: SyncSender<Vec<BlobJob>>,
+) -> Result<Walked> {
+    let started = std::time::Instant::now();
     let selected = select_commits(repo, opts, pb)?;
     let selected_set: HashSet<Oid> = selected.iter().copied().collect();
     let mut seen = Seen::default();
@@ -220,40 +233,45 @@ fn collect(repo: &Repository, opts: &HistoryOptions, pb: &ProgressBar) -> Result
             }
         }
     }
-    let mut commits: Vec<Oid> = Vec::new();
-    let mut jobs: Vec<BlobJob> = Vec::new();
+    let mut batch: Vec<BlobJob> = Vec::with_capacity(BATCH);
+    let mut unique = 0u64;
     for (n, &id) in selected.iter().enumerate() {
-        let commit = match repo.find_commit(id) {
-            Ok(c) => c,
+        let tree = match repo.find_commit(id).and_then(|c| c.tree()) {
+            Ok(t) => t.id(),
             Err(e) => {
                 eprintln!("warning: commit {id}: {}", e.message());
                 continue;
             }
         };
-        let cidx = commits.len() as u32;
-        let before = jobs.len();
-        seen.visit(repo, commit.tree_id(), |blob, path| {
-            jobs.push(BlobJob {
+        let hex: Arc<str> = Arc::from(id.to_string());
+        seen.visit(repo, tree, |blob, path| {
+            unique += 1;
+            batch.push(BlobJob {
                 id: blob,
-                commit: cidx,
+                commit: hex.clone(),
                 path,
             })
         })?;
-        if jobs.len() > before {
-            commits.push(id);
+        if batch.len() >= BATCH {
+            // The scanners stopped (an error): stop walking too.
+            if tx.send(std::mem::take(&mut batch)).is_err() {
+                break;
+            }
         }
         if n % 512 == 0 {
             pb.set_message(format!(
-                "reading history: {n}/{} commits, {} unique blobs",
-                selected.len(),
-                jobs.len()
+                "{n}/{} commits, {unique} unique blobs",
+                selected.len()
             ));
         }
     }
-    Ok(Collected {
-        commits,
-        jobs,
+    if !batch.is_empty() {
+        let _ = tx.send(batch);
+    }
+    Ok(Walked {
         selected,
+        unique_blobs: unique,
+        secs: started.elapsed().as_secs_f64(),
     })
 }
 
@@ -323,89 +341,80 @@ pub fn scan(
         );
     }
     let git_dir: PathBuf = repo.path().to_path_buf();
-    let pb = progress_bar(opts.progress, "walking history");
-    let Collected {
-        commits,
-        jobs,
-        selected,
-    } = collect(&repo, opts, &pb)?;
-    let summary = HistorySummary {
-        commits: selected.len() as u64,
-        unique_blobs: jobs.len() as u64,
-        shallow,
-    };
-    pb.finish_and_clear();
-
-    let bar = if opts.progress {
-        let b = ProgressBar::new(jobs.len() as u64);
-        b.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} blobs, {msg} [{elapsed}<{eta}]")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        b
-    } else {
-        ProgressBar::hidden()
-    };
+    let pb = progress_bar(opts.progress, "reading history");
     let found_count = AtomicU64::new(0);
-    let results: Mutex<Vec<(usize, Finding)>> = Mutex::new(Vec::new());
+    let scanned = AtomicU64::new(0);
+    let results: Mutex<Vec<(Oid, Arc<str>, Finding)>> = Mutex::new(Vec::new());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .build()
         .context("cannot start worker threads")?;
-    let commit_hex: Vec<String> = commits.iter().map(|c| c.to_string()).collect();
-    pool.install(|| {
-        jobs.par_iter().enumerate().for_each_init(
-            || {
-                (
-                    Repository::open(&git_dir).ok(),
-                    Scratch::default(),
-                    Vec::new(),
-                )
-            },
-            |(repo, scratch, found), (ji, job)| {
-                let Some(repo) = repo.as_ref() else {
-                    stats.error(format!("{}: cannot open repository", git_dir.display()));
-                    return;
-                };
-                scan_blob(
-                    repo,
-                    job,
-                    &commit_hex,
-                    opts,
-                    detector,
-                    stats,
-                    scratch,
-                    found,
-                );
-                bar.inc(1);
-                if !found.is_empty() {
-                    let n = found_count.fetch_add(found.len() as u64, Ordering::Relaxed);
-                    bar.set_message(format!("{} findings", n + found.len() as u64));
-                    if let Ok(mut r) = results.lock() {
-                        r.extend(found.drain(..).map(|f| (ji, f)));
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<BlobJob>>(64);
+    // The walk runs on its own thread (with its own repository handle) while the pool scans
+    // what it has found so far.
+    let walked = std::thread::scope(|scope| -> Result<Walked> {
+        let walk_repo = Repository::open(&git_dir).context("cannot open the repository")?;
+        let pb = &pb;
+        let walker = scope.spawn(move || walk(&walk_repo, opts, pb, tx));
+        pool.install(|| {
+            rx.into_iter().flatten().par_bridge().for_each_init(
+                || {
+                    (
+                        Repository::open(&git_dir).ok(),
+                        Scratch::default(),
+                        Vec::new(),
+                    )
+                },
+                |(repo, scratch, found), job| {
+                    let Some(repo) = repo.as_ref() else {
+                        stats.error(format!("{}: cannot open repository", git_dir.display()));
+                        return;
+                    };
+                    scan_blob(repo, &job, opts, detector, stats, scratch, found);
+                    let n = scanned.fetch_add(1, Ordering::Relaxed);
+                    if n % 256 == 0 {
+                        pb.set_message(format!(
+                            "{n} blobs scanned, {} findings",
+                            found_count.load(Ordering::Relaxed)
+                        ));
                     }
-                }
-            },
-        );
-    });
-    bar.finish_and_clear();
+                    if !found.is_empty() {
+                        found_count.fetch_add(found.len() as u64, Ordering::Relaxed);
+                        if let Ok(mut r) = results.lock() {
+                            r.extend(found.drain(..).map(|f| (job.id, job.commit.clone(), f)));
+                        }
+                    }
+                },
+            );
+        });
+        walker
+            .join()
+            .map_err(|_| anyhow!("the history walk panicked"))?
+    })?;
+    pb.finish_and_clear();
+    let summary = HistorySummary {
+        walk_secs: walked.secs,
+        commits: walked.selected.len() as u64,
+        unique_blobs: walked.unique_blobs,
+        shallow,
+    };
 
     let results = results.into_inner().unwrap_or_default();
     let occurrences = if opts.all_occurrences {
-        let targets: HashSet<Oid> = results.iter().map(|(ji, _)| jobs[*ji].id).collect();
-        occurrences(&repo, &selected, &targets)
+        let targets: HashSet<Oid> = results.iter().map(|(id, _, _)| *id).collect();
+        occurrences(&repo, &walked.selected, &targets)
     } else {
         HashMap::new()
     };
-    let mut info_cache: HashMap<u32, crate::finding::CommitInfo> = HashMap::new();
+    let mut info_cache: HashMap<Arc<str>, crate::finding::CommitInfo> = HashMap::new();
     let mut out = Vec::new();
-    for (ji, mut f) in results {
-        let job = &jobs[ji];
-        let info = info_cache
-            .entry(job.commit)
-            .or_insert_with(|| commit_info(&repo, commits[job.commit as usize]));
+    for (blob, commit, mut f) in results {
+        let info = info_cache.entry(commit.clone()).or_insert_with(|| {
+            let oid = Oid::from_str(&commit).unwrap_or_else(|_| Oid::zero());
+            commit_info(&repo, oid)
+        });
         f.commit = Some(info.clone());
-        if let Some(occ) = occurrences.get(&job.id) {
+        if let Some(occ) = occurrences.get(&blob) {
             f.occurrences = occ.clone();
         }
         out.push(f);
@@ -417,7 +426,6 @@ pub fn scan(
 fn scan_blob(
     repo: &Repository,
     job: &BlobJob,
-    commit_hex: &[String],
     opts: &HistoryOptions,
     detector: &Detector,
     stats: &Stats,
@@ -477,7 +485,7 @@ fn scan_blob(
     let t = Target {
         path: &job.path,
         data,
-        commit: Some(&commit_hex[job.commit as usize]),
+        commit: Some(&job.commit),
     };
     detector.detect(&t, scratch, found);
 }
