@@ -41,6 +41,13 @@ pub enum Command {
     /// Validate configuration files.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) generated from these definitions.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -115,6 +122,9 @@ pub enum FormatArg {
     Text,
     Json,
     Jsonl,
+    Sarif,
+    Junit,
+    Csv,
 }
 
 impl From<FormatArg> for Format {
@@ -123,6 +133,9 @@ impl From<FormatArg> for Format {
             FormatArg::Text => Format::Text,
             FormatArg::Json => Format::Json,
             FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Junit => Format::Junit,
+            FormatArg::Csv => Format::Csv,
         }
     }
 }
@@ -190,6 +203,9 @@ pub struct CommonArgs {
     /// No colors (also: the NO_COLOR environment variable, or output not a terminal).
     #[arg(long)]
     pub no_color: bool,
+    /// Do not print GitHub Actions annotations (printed when GITHUB_ACTIONS=true).
+    #[arg(long)]
+    pub no_annotations: bool,
 }
 
 #[derive(Debug, Args)]
@@ -245,6 +261,8 @@ impl CommonArgs {
             strict: self.strict,
             verbose: self.verbose,
             color: color_for_stdout(self.no_color),
+            annotations: !self.no_annotations
+                && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
         }
     }
 
@@ -278,6 +296,7 @@ fn baseline(a: BaselineArgs) -> anyhow::Result<i32> {
         strict: false,
         verbose: false,
         color: false,
+        annotations: false,
     };
     let path = a.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let what = if a.history {
@@ -382,6 +401,18 @@ pub fn main() -> i32 {
         Command::UninstallHook => cmd::hook::uninstall(std::path::Path::new(".")),
         Command::Baseline(a) => baseline(a),
         Command::Config(ConfigCommand::Check { file }) => cmd::config::check(file),
+        Command::Completions { shell } => {
+            let mut c = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut c, "leakhound", &mut std::io::stdout());
+            Ok(exit::CLEAN)
+        }
+        Command::Man => {
+            let c = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(c)
+                .render(&mut std::io::stdout())
+                .map(|_| exit::CLEAN)
+                .map_err(Into::into)
+        }
         Command::Rules(a) => cmd::rules::run(&cmd::rules::RulesSettings {
             rules: cmd::RuleSettings {
                 config: a.config,

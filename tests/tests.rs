@@ -3,5 +3,6 @@
 mod baseline;
 mod config;
 mod git;
+mod report;
 mod scan;
 mod util;

@@ -22,6 +22,7 @@ pub struct HistorySettings {
 pub fn run(s: &HistorySettings) -> Result<i32> {
     let sc = collect(s)?;
     let baseline = s.baseline.resolve(sc.root.as_deref())?;
+    let uri = super::origin_url(&s.repo);
     finish(
         sc.findings,
         &sc.stats,
@@ -29,6 +30,7 @@ pub fn run(s: &HistorySettings) -> Result<i32> {
         &s.output,
         sc.started,
         baseline.as_ref(),
+        uri,
     )
 }
 

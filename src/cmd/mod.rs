@@ -65,6 +65,28 @@ pub struct OutputSettings {
     pub strict: bool,
     pub verbose: bool,
     pub color: bool,
+    /// Also print GitHub Actions workflow commands (inline annotations) with text output.
+    pub annotations: bool,
+}
+
+/// The `origin` remote's URL of the repository around `dir`, if any (for SARIF).
+pub fn origin_url(dir: &Path) -> Option<String> {
+    let repo = git2::Repository::discover(dir).ok()?;
+    let remote = repo.find_remote("origin").ok()?;
+    let url = remote.url()?.to_string();
+    // Never put credentials embedded in a remote URL into a report.
+    Some(match url.split_once("://") {
+        Some((scheme, rest)) => match rest.split_once('@') {
+            Some((_, host))
+                if !rest[..rest.find('/').unwrap_or(rest.len())].is_empty()
+                    && rest.find('@') < rest.find('/') =>
+            {
+                format!("{scheme}://{host}")
+            }
+            _ => url,
+        },
+        None => url,
+    })
 }
 
 /// Loads the rules: `--config` if given, else `.leakhound.toml` at `root` if present, on top
@@ -109,6 +131,7 @@ pub fn finish(
     out: &OutputSettings,
     started: Instant,
     baseline: Option<&Baseline>,
+    repository_uri: Option<String>,
 ) -> Result<i32> {
     if let Some(min) = out.min_confidence {
         findings.retain(|f| f.confidence >= min);
@@ -119,30 +142,34 @@ pub fn finish(
         show_secrets: out.show_secrets,
         color: out.color,
         rules,
+        repository_uri,
     };
     let stdout = std::io::stdout();
     match &out.report {
         Some(path) => {
             let mut buf = Vec::new();
-            report::write(
-                out.format,
-                &findings,
-                &report::Context {
-                    color: false,
-                    ..ctx
-                },
-                &mut buf,
-            )?;
+            let plain = report::Context {
+                color: false,
+                repository_uri: ctx.repository_uri.clone(),
+                ..ctx
+            };
+            report::write(out.format, &findings, &plain, &mut buf)?;
             report::write_atomic(path, &buf)
                 .with_context(|| format!("cannot write report {}", path.display()))?;
             let mut lock = stdout.lock();
             report::write(Format::Text, &findings, &ctx, &mut lock).ok();
+            if out.annotations {
+                report::github::write(&findings, out.show_secrets, &mut lock).ok();
+            }
             lock.flush().ok();
         }
         None => {
             let mut lock = stdout.lock();
-            let r =
-                report::write(out.format, &findings, &ctx, &mut lock).and_then(|_| lock.flush());
+            let mut r = report::write(out.format, &findings, &ctx, &mut lock);
+            if out.annotations && out.format == Format::Text {
+                r = r.and_then(|_| report::github::write(&findings, out.show_secrets, &mut lock));
+            }
+            let r = r.and_then(|_| lock.flush());
             if let Err(e) = r {
                 // A closed pipe (`| head`) is not an error of ours.
                 if e.kind() != std::io::ErrorKind::BrokenPipe {

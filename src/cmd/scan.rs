@@ -38,6 +38,7 @@ pub struct Scanned {
 pub fn run(s: &ScanSettings) -> Result<i32> {
     let sc = collect(s)?;
     let baseline = s.baseline.resolve(sc.root.as_deref())?;
+    let uri = sc.root.as_deref().and_then(super::origin_url);
     finish(
         sc.findings,
         &sc.stats,
@@ -45,6 +46,7 @@ pub fn run(s: &ScanSettings) -> Result<i32> {
         &s.output,
         sc.started,
         baseline.as_ref(),
+        uri,
     )
 }
 

@@ -96,6 +96,21 @@ fn decode_percent(run: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Finds encoded runs in `data`, decodes them and scans the result.
+/// Every decoding of `run` that succeeds, by encoding name (for tests and fuzzing).
+pub fn decode_any(run: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
+    let mut out = Vec::new();
+    if let Some(d) = decode_b64(run) {
+        out.push(("base64", d));
+    }
+    if let Some(d) = decode_hex(run) {
+        out.push(("hex", d));
+    }
+    if let Some(d) = decode_percent(run) {
+        out.push(("percent", d));
+    }
+    out
+}
+
 /// Only `data[from..to]` is searched for runs (the lines where some rule's keyword occurred),
 /// which keeps decoding off the hot path of files with nothing secret-like in them.
 pub(crate) fn scan_encoded(

@@ -1,7 +1,11 @@
 //! Reports: findings out, in the format asked for. Every format masks secrets unless the user
 //! passed `--show-secrets`.
 
+pub mod csv;
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod text;
 
 use crate::finding::Finding;
@@ -13,6 +17,9 @@ pub enum Format {
     Text,
     Json,
     Jsonl,
+    Sarif,
+    Junit,
+    Csv,
 }
 
 /// What every reporter may need besides the findings.
@@ -20,6 +27,8 @@ pub struct Context<'a> {
     pub show_secrets: bool,
     pub color: bool,
     pub rules: &'a RuleSet,
+    /// The repository's remote URL, for SARIF's versionControlProvenance.
+    pub repository_uri: Option<String>,
 }
 
 /// Writes `findings` (already sorted) in `format`.
@@ -33,6 +42,9 @@ pub fn write(
         Format::Text => text::write(findings, ctx, out),
         Format::Json => json::write(findings, ctx, out, false),
         Format::Jsonl => json::write(findings, ctx, out, true),
+        Format::Sarif => sarif::write(findings, ctx, out),
+        Format::Junit => junit::write(findings, ctx, out),
+        Format::Csv => csv::write(findings, ctx, out),
     }
 }
 

@@ -281,6 +281,12 @@ impl RuleSet {
         Ok(set)
     }
 
+    /// Parses and validates one config file's text on its own (as `config check` and the
+    /// fuzzer do); returns how many rules it defines.
+    pub fn parse_config_str(file: &str, src: &str) -> Result<usize, ConfigError> {
+        parse_layer(file, src, false).map(|l| l.rules.len())
+    }
+
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }

@@ -1,0 +1,62 @@
+//! `--format csv`: a header row and one row per finding, with the JSON report's fields.
+
+use super::json::JsonFinding;
+use super::Context;
+use crate::finding::Finding;
+use std::io::{self, Write};
+
+const HEADER: &[&str] = &[
+    "rule_id",
+    "description",
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "secret",
+    "match",
+    "entropy",
+    "fingerprint",
+    "confidence",
+    "severity",
+    "tags",
+    "encoding",
+    "commit",
+    "author",
+    "email",
+    "date",
+    "message",
+];
+
+pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(HEADER)?;
+    for f in findings {
+        let j = JsonFinding::new(f, ctx.show_secrets);
+        let row = [
+            j.rule_id.to_string(),
+            j.description.to_string(),
+            j.path.to_string(),
+            j.line.to_string(),
+            j.column.to_string(),
+            j.end_line.to_string(),
+            j.end_column.to_string(),
+            j.secret,
+            j.line_text,
+            j.entropy.to_string(),
+            j.fingerprint.to_string(),
+            j.confidence.to_string(),
+            j.severity.to_string(),
+            j.tags.join(";"),
+            j.encoding.unwrap_or("").to_string(),
+            j.commit.unwrap_or("").to_string(),
+            j.author.unwrap_or("").to_string(),
+            j.email.unwrap_or("").to_string(),
+            j.date.unwrap_or("").to_string(),
+            j.message.unwrap_or("").to_string(),
+        ];
+        w.write_record(&row)?;
+    }
+    w.flush()?;
+    Ok(())
+}

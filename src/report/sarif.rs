@@ -1,0 +1,177 @@
+//! `--format sarif`: SARIF 2.1.0 as GitHub code scanning takes it, built with `serde-sarif`.
+//!
+//! `tool.driver.rules` lists each rule that produced a result, once; results point at it by
+//! `ruleId` and `ruleIndex`, carry a masked message, a region, and our fingerprint in
+//! `partialFingerprints`. History results carry their commit in `properties`.
+
+use super::Context;
+use crate::finding::Finding;
+use crate::rules::Severity;
+use serde_sarif::sarif::{
+    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
+    Region, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool,
+    ToolComponent, VersionControlDetails,
+};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(s: Severity) -> ResultLevel {
+    match s {
+        Severity::Critical | Severity::High => ResultLevel::Error,
+        Severity::Medium => ResultLevel::Warning,
+        Severity::Low => ResultLevel::Note,
+    }
+}
+
+/// GitHub's `security-severity`: a CVSS-like score as a string.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+    }
+}
+
+fn text(s: impl Into<String>) -> MultiformatMessageString {
+    MultiformatMessageString::builder().text(s.into()).build()
+}
+
+fn descriptor(f: &Finding) -> ReportingDescriptor {
+    let help = format!(
+        "A hardcoded credential ({}) was found. Remove it from the code, load it from the \
+         environment or a secret manager instead, and rotate it at the provider: anyone who \
+         could read this file or its history may have it. If it is not a secret, add \
+         `leakhound:allow` in a comment on that line or record it in the baseline.",
+        f.description
+    );
+    let mut extra = BTreeMap::new();
+    extra.insert(
+        "security-severity".to_string(),
+        serde_json::Value::String(security_severity(f.severity).to_string()),
+    );
+    extra.insert(
+        "precision".to_string(),
+        serde_json::Value::String(
+            match f.confidence {
+                crate::rules::Confidence::High => "very-high",
+                crate::rules::Confidence::Medium => "high",
+                crate::rules::Confidence::Low => "medium",
+            }
+            .to_string(),
+        ),
+    );
+    let mut tags = vec!["security".to_string(), "secret".to_string()];
+    tags.extend(f.tags.iter().cloned());
+    ReportingDescriptor::builder()
+        .id(f.rule_id.clone())
+        .name(f.rule_id.clone())
+        .short_description(text(f.description.clone()))
+        .full_description(text(format!(
+            "{}: a secret of this kind hardcoded in source or configuration.",
+            f.description
+        )))
+        .help(text(help))
+        .properties(
+            PropertyBag::builder()
+                .tags(tags)
+                .additional_properties(extra)
+                .build(),
+        )
+        .build()
+}
+
+fn result(f: &Finding, rule_index: usize, show: bool) -> SarifResult {
+    let region = Region::builder()
+        .start_line(f.line as i64)
+        .start_column(f.column as i64)
+        .end_line(f.end_line as i64)
+        .end_column(f.end_column as i64)
+        .build();
+    let location = Location {
+        physical_location: Some(
+            PhysicalLocation::builder()
+                .artifact_location(ArtifactLocation::builder().uri(f.path.clone()).build())
+                .region(region)
+                .build(),
+        ),
+        ..Default::default()
+    };
+    let mut message = format!(
+        "{} found: {} (confidence {})",
+        f.description,
+        f.display_secret(show),
+        f.confidence
+    );
+    if let Some(enc) = &f.encoding {
+        message.push_str(&format!(", inside {enc}-encoded text"));
+    }
+    let mut fps = BTreeMap::new();
+    fps.insert("leakhound/v1".to_string(), f.fingerprint.clone());
+    let mut props = BTreeMap::new();
+    props.insert(
+        "confidence".into(),
+        serde_json::json!(f.confidence.as_str()),
+    );
+    props.insert("entropy".into(), serde_json::json!(f.entropy));
+    if let Some(c) = &f.commit {
+        message.push_str(&format!(", introduced in commit {}", c.commit));
+        props.insert("commit".into(), serde_json::json!(c.commit));
+        props.insert("author".into(), serde_json::json!(c.author));
+        props.insert("email".into(), serde_json::json!(c.email));
+        props.insert("date".into(), serde_json::json!(c.date));
+        props.insert("commitMessage".into(), serde_json::json!(c.message));
+    }
+    SarifResult::builder()
+        .rule_id(f.rule_id.clone())
+        .rule_index(rule_index as i64)
+        .level(level(f.severity))
+        .message(Message {
+            text: Some(message),
+            ..Default::default()
+        })
+        .locations(vec![location])
+        .partial_fingerprints(fps)
+        .properties(PropertyBag::builder().additional_properties(props).build())
+        .build()
+}
+
+pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Result<()> {
+    let mut rules: Vec<ReportingDescriptor> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut results = Vec::with_capacity(findings.len());
+    for f in findings {
+        let i = *index.entry(f.rule_id.as_str()).or_insert_with(|| {
+            rules.push(descriptor(f));
+            rules.len() - 1
+        });
+        results.push(result(f, i, ctx.show_secrets));
+    }
+    let driver = ToolComponent::builder()
+        .name("leakhound")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri("https://crates.io/crates/leakhound")
+        .rules(rules)
+        .build();
+    let mut run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .build();
+    if let Some(uri) = &ctx.repository_uri {
+        run.version_control_provenance = Some(vec![VersionControlDetails::builder()
+            .repository_uri(uri.clone())
+            .build()]);
+    }
+    let log = Sarif {
+        schema: Some(SCHEMA.to_string()),
+        inline_external_properties: None,
+        properties: None,
+        runs: vec![run],
+        version: serde_json::Value::String("2.1.0".into()),
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
+}
