@@ -1,5 +1,6 @@
 //! Integration tests: the real binary on real files and real git repositories in temp dirs.
 
+mod accuracy;
 mod baseline;
 mod config;
 mod git;

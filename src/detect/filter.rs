@@ -419,13 +419,17 @@ pub fn looks_like_password(secret: &[u8], quoted: bool, path: &str) -> bool {
     let ident_like = s
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.');
-    if !quoted && ident_like && !digit {
-        return false;
-    }
     // Unquoted values in source code are expressions far more often than passwords; in
-    // config formats (.env, YAML, properties, ini) they are literals.
-    if !quoted && !is_config_path(path) && !(digit && (lo || up) && (other || (lo && up))) {
-        return false;
+    // config formats (.env, YAML, properties, ini, .netrc) they are literals, unless they
+    // read as an identifier made of words.
+    if !quoted {
+        if is_config_path(path) {
+            if ident_like && !digit && word_coverage(s) >= 0.5 {
+                return false;
+            }
+        } else if !(digit && (lo || up) && (other || (lo && up))) {
+            return false;
+        }
     }
     if ident_like && !digit && (lo ^ up) && word_coverage(s) >= 0.8 && s.contains(['_', '.']) {
         // snake_case / dotted identifiers made of words: form fields, keys, settings names.

@@ -334,7 +334,9 @@ impl Detector {
             return;
         }
         if rule.password {
-            let quoted = secret.0 > 0 && matches!(data[secret.0 - 1], b'"' | b'\'' | b'`');
+            // A quoted literal, or the password field of a URL: both are literals.
+            let quoted = secret.0 > 0 && matches!(data[secret.0 - 1], b'"' | b'\'' | b'`')
+                || memchr::memmem::find(&data[whole.0..whole.1], b"://").is_some();
             if !filter::looks_like_password(s, quoted, t.path) {
                 return;
             }
