@@ -181,6 +181,10 @@ pub struct CommonArgs {
     /// Turn off the built-in default allowlist (lock files, vendored code, images).
     #[arg(long)]
     pub no_default_allowlist: bool,
+    /// Skip test code and fixtures (tests/, fixtures/, *_test.go, test_*.py, *.spec.ts, ...).
+    /// By default they are scanned: secrets leak from tests too.
+    #[arg(long)]
+    pub exclude_tests: bool,
     /// Per-file problems (unreadable, vanished) make the run fail with exit 2.
     #[arg(long)]
     pub strict: bool,
@@ -278,6 +282,7 @@ impl CommonArgs {
             config: self.config.clone(),
             no_default_allowlist: self.no_default_allowlist,
             with_examples: false,
+            exclude_tests: self.exclude_tests,
         }
     }
 }
@@ -418,6 +423,7 @@ pub fn main() -> i32 {
                 config: a.config,
                 no_default_allowlist: false,
                 with_examples: a.check,
+                exclude_tests: false,
             },
             json: matches!(a.format, FormatArg::Json | FormatArg::Jsonl),
             check: a.check,

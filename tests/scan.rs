@@ -419,3 +419,31 @@ fn many_rule_families_fire() {
         vec!["aws-access-key-id", "github-pat", "stripe-secret-key"]
     );
 }
+
+#[test]
+fn test_files_are_scanned_unless_excluded() {
+    let d = Dir::new();
+    d.write(
+        "tests/test_api.py",
+        format!("KEY = \"{}\"\n", fake::stripe()),
+    );
+    d.write("src/app.py", format!("KEY = \"{}\"\n", fake::stripe2()));
+    let a = lh()
+        .args(["scan", "-f", "json"])
+        .arg(d.path())
+        .assert()
+        .code(1);
+    assert_eq!(
+        json(&a.get_output().stdout).len(),
+        2,
+        "tests leak too: reported by default"
+    );
+    let a = lh()
+        .args(["scan", "-f", "json", "--exclude-tests"])
+        .arg(d.path())
+        .assert()
+        .code(1);
+    let f = json(&a.get_output().stdout);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0]["path"], "src/app.py");
+}

@@ -44,7 +44,8 @@ pub fn collect(s: &HistorySettings) -> Result<Scanned> {
         .unwrap_or_else(|| repo.path().to_path_buf());
     drop(repo);
     let rules = load_rules(&s.rules, Some(&root))?;
-    let detector = Detector::new(rules);
+    let mut detector = Detector::new(rules);
+    detector.exclude_tests = s.rules.exclude_tests;
     let stats = Stats::new(s.output.verbose);
     let (findings, summary) = history::scan(&s.repo, &s.history, &detector, &stats)?;
     eprintln!(

@@ -27,6 +27,8 @@ pub struct RuleSettings {
     pub config: Option<PathBuf>,
     pub no_default_allowlist: bool,
     pub with_examples: bool,
+    /// Skip test code and fixtures.
+    pub exclude_tests: bool,
 }
 
 /// Which baseline applies: `--baseline FILE`, else `.leakhound-baseline.json` at the root if

@@ -73,11 +73,12 @@ pub fn collect(s: &ScanSettings) -> Result<Scanned> {
     let rules = load_rules(&s.rules, config_root.as_deref())?;
     // A few files or stdin: build the keyword automaton for a fast start, not for throughput.
     let small = roots.len() <= 16 && roots.iter().all(|r| r.is_file());
-    let detector = if small {
+    let mut detector = if small {
         Detector::for_small_input(rules)
     } else {
         Detector::new(rules)
     };
+    detector.exclude_tests = s.rules.exclude_tests;
     let stats = Stats::new(s.output.verbose);
     let mut findings = Vec::new();
     if !stdin.is_empty() {
@@ -118,7 +119,8 @@ fn collect_staged(s: &ScanSettings) -> Result<Scanned> {
     let repo = crate::source::git::discover(std::path::Path::new("."))?;
     let root = repo.workdir().map(|p| p.to_path_buf());
     let rules = load_rules(&s.rules, root.as_deref())?;
-    let detector = Detector::for_small_input(rules);
+    let mut detector = Detector::for_small_input(rules);
+    detector.exclude_tests = s.rules.exclude_tests;
     let stats = Stats::new(s.output.verbose);
     let opts = source::staged::StagedOptions {
         all_lines: s.all_lines,

@@ -63,6 +63,8 @@ pub(crate) struct Cand {
 
 pub struct Detector {
     pub rules: RuleSet,
+    /// `--exclude-tests`: skip test code and fixtures (see `filter::is_test_path`).
+    pub exclude_tests: bool,
     keywords: Option<Keywords>,
     keyword_rules: Vec<Vec<u32>>,
     unkeyed: Vec<u32>,
@@ -122,6 +124,7 @@ impl Detector {
             .expect("inline allow automaton");
         Detector {
             rules,
+            exclude_tests: false,
             keywords,
             keyword_rules,
             unkeyed,
@@ -132,10 +135,12 @@ impl Detector {
 
     /// True if a global allowlist exempts this path whole, so the file need not be read.
     pub fn path_is_allowed(&self, path: &str) -> bool {
-        self.rules
-            .allowlists
-            .iter()
-            .any(|a| a.is_path_only() && a.target_rules.is_empty() && a.path_allowed(path))
+        (self.exclude_tests && filter::is_test_path(path))
+            || self
+                .rules
+                .allowlists
+                .iter()
+                .any(|a| a.is_path_only() && a.target_rules.is_empty() && a.path_allowed(path))
     }
 
     fn path_applies(&self, rule: u32, path: &str, scratch: &mut Scratch) -> bool {
