@@ -2,6 +2,7 @@
 
 mod accuracy;
 mod baseline;
+mod ci_recipes;
 mod config;
 mod git;
 mod report;
