@@ -365,6 +365,12 @@ fn history(a: HistoryArgs) -> anyhow::Result<i32> {
 
 /// Parses the command line, runs the command, and returns the process exit code.
 pub fn main() -> i32 {
+    // Ctrl-C: stop at once with the conventional status. Nothing is left half-written:
+    // reports and baselines are only ever renamed into place, whole.
+    let _ = ctrlc::set_handler(|| {
+        eprintln!("leakhound: interrupted");
+        std::process::exit(exit::INTERRUPTED);
+    });
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

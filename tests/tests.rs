@@ -5,6 +5,7 @@ mod baseline;
 mod ci_recipes;
 mod config;
 mod git;
+mod hardening;
 mod report;
 mod scan;
 mod util;
