@@ -46,7 +46,12 @@ const CASES: &[Case] = &[
         name: "a directory where the baseline file is expected",
         setup: |d| {
             std::fs::create_dir_all(d.join("basedir")).unwrap();
-            vec!["scan".into(), "--baseline".into(), p(d, "basedir"), p(d, ".")]
+            vec![
+                "scan".into(),
+                "--baseline".into(),
+                p(d, "basedir"),
+                p(d, "."),
+            ]
         },
         code: 2,
         stderr_has: &["basedir"],
@@ -55,7 +60,14 @@ const CASES: &[Case] = &[
         name: "a report path inside a missing directory",
         setup: |d| {
             d.write("a.txt", "x\n");
-            vec!["scan".into(), "-f".into(), "json".into(), "--report".into(), p(d, "no/dir/r.json"), p(d, "a.txt")]
+            vec![
+                "scan".into(),
+                "-f".into(),
+                "json".into(),
+                "--report".into(),
+                p(d, "no/dir/r.json"),
+                p(d, "a.txt"),
+            ]
         },
         code: 2,
         stderr_has: &["cannot write report"],
@@ -98,7 +110,12 @@ const CASES: &[Case] = &[
             d.write("ok.txt", "fine\n");
             #[cfg(unix)]
             std::os::unix::fs::symlink(d.join("gone"), d.join("dangling")).unwrap();
-            vec!["scan".into(), "--follow".into(), "--strict".into(), p(d, ".")]
+            vec![
+                "scan".into(),
+                "--follow".into(),
+                "--strict".into(),
+                p(d, "."),
+            ]
         },
         code: 2,
         stderr_has: &["1 unreadable"],
@@ -145,7 +162,11 @@ fn bad_input_table() {
         );
         assert!(!err.contains("panicked"), "{}: panic: {err}", case.name);
         for needle in case.stderr_has {
-            assert!(err.contains(needle), "{}: stderr lacks {needle:?}: {err}", case.name);
+            assert!(
+                err.contains(needle),
+                "{}: stderr lacks {needle:?}: {err}",
+                case.name
+            );
         }
     }
 }
@@ -193,8 +214,14 @@ fn scanning_never_writes_to_the_repository() {
     d.write("untracked.txt", "hello\n");
     let before = repo_state(&d);
     lh().args(["scan"]).arg(d.path()).assert().code(1);
-    lh().current_dir(d.path()).args(["scan", "--staged"]).assert().code(1);
-    lh().args(["history", "--all-occurrences"]).arg(d.path()).assert().code(1);
+    lh().current_dir(d.path())
+        .args(["scan", "--staged"])
+        .assert()
+        .code(1);
+    lh().args(["history", "--all-occurrences"])
+        .arg(d.path())
+        .assert()
+        .code(1);
     assert_eq!(repo_state(&d), before, "the repository changed");
 }
 
@@ -204,7 +231,10 @@ fn broken_repositories() {
     let empty = Dir::new();
     empty.git_init();
     lh().args(["history"]).arg(empty.path()).assert().code(0);
-    lh().current_dir(empty.path()).args(["scan", "--staged"]).assert().code(0);
+    lh().current_dir(empty.path())
+        .args(["scan", "--staged"])
+        .assert()
+        .code(0);
 
     // Detached HEAD.
     let d = Dir::new();
@@ -226,7 +256,10 @@ fn broken_repositories() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&blob) && err.contains("gone.txt"), "{err}");
-    lh().args(["history", "--strict"]).arg(m.path()).assert().code(2);
+    lh().args(["history", "--strict"])
+        .arg(m.path())
+        .assert()
+        .code(2);
 
     // A corrupt object: named, the run goes on.
     let k = Dir::new();
@@ -248,7 +281,11 @@ fn broken_repositories() {
     let s = Dir::new();
     let url = format!("file://{}", d.path().display());
     s.git(&["clone", "-q", "--depth", "1", &url, "shallow"]);
-    let out = lh().args(["history"]).arg(s.join("shallow")).output().unwrap();
+    let out = lh()
+        .args(["history"])
+        .arg(s.join("shallow"))
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("shallow"));
 }
 
@@ -268,7 +305,12 @@ fn ten_thousand_refs() {
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(refs.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(refs.as_bytes())
+        .unwrap();
     assert!(child.wait().unwrap().success());
     let out = lh()
         .args(["history", "-f", "json"])

@@ -2,7 +2,7 @@
 //! that introduced it.
 
 use super::scan::Scanned;
-use super::{finish, load_rules, BaselineSettings, OutputSettings, RuleSettings};
+use super::{load_rules, BaselineSettings, OutputSettings, RuleSettings};
 use crate::detect::Detector;
 use crate::source::git::discover;
 use crate::source::history::{self, HistoryOptions};
@@ -20,18 +20,7 @@ pub struct HistorySettings {
 }
 
 pub fn run(s: &HistorySettings) -> Result<i32> {
-    let sc = collect(s)?;
-    let baseline = s.baseline.resolve(sc.root.as_deref())?;
-    let uri = super::origin_url(&s.repo);
-    finish(
-        sc.findings,
-        &sc.stats,
-        &sc.detector.rules,
-        &s.output,
-        sc.started,
-        baseline.as_ref(),
-        uri,
-    )
+    collect(s)?.finish(&s.output, &s.baseline)
 }
 
 /// Runs the history scan and returns its findings unfiltered.

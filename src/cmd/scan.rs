@@ -35,19 +35,25 @@ pub struct Scanned {
     pub started: Instant,
 }
 
+impl Scanned {
+    /// Applies the baseline found from `root` (or named), reports, and returns the exit code.
+    pub fn finish(self, output: &OutputSettings, baseline: &BaselineSettings) -> Result<i32> {
+        let b = baseline.resolve(self.root.as_deref())?;
+        let uri = self.root.as_deref().and_then(super::origin_url);
+        finish(
+            self.findings,
+            &self.stats,
+            &self.detector.rules,
+            output,
+            self.started,
+            b.as_ref(),
+            uri,
+        )
+    }
+}
+
 pub fn run(s: &ScanSettings) -> Result<i32> {
-    let sc = collect(s)?;
-    let baseline = s.baseline.resolve(sc.root.as_deref())?;
-    let uri = sc.root.as_deref().and_then(super::origin_url);
-    finish(
-        sc.findings,
-        &sc.stats,
-        &sc.detector.rules,
-        &s.output,
-        sc.started,
-        baseline.as_ref(),
-        uri,
-    )
+    collect(s)?.finish(&s.output, &s.baseline)
 }
 
 /// Runs the scan and returns its findings unfiltered.

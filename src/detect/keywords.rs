@@ -107,7 +107,16 @@ fn search<A: Automaton>(a: &A, data: &[u8], out: &mut Vec<Hit>) {
     }
     // Tails: each stream finishes its own range.
     for c in 0..STREAMS {
-        single(a, st[c], data, pos[c], bounds[c], bounds[c + 1], out, &mut last[c]);
+        single(
+            a,
+            st[c],
+            data,
+            pos[c],
+            bounds[c],
+            bounds[c + 1],
+            out,
+            &mut last[c],
+        );
     }
 }
 

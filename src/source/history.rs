@@ -447,6 +447,14 @@ fn scan_blob(
             return;
         }
     };
+    let unreadable = |e: git2::Error| {
+        stats.error(format!(
+            "{}: blob {} is missing or unreadable: {}",
+            job.path,
+            job.id,
+            e.message()
+        ))
+    };
     // The header gives the size without inflating the object.
     match odb.read_header(job.id) {
         Ok((size, ObjectType::Blob)) if size as u64 > opts.max_file_size => {
@@ -454,27 +462,11 @@ fn scan_blob(
             return;
         }
         Ok(_) => {}
-        Err(e) => {
-            stats.error(format!(
-                "{}: blob {} is missing or unreadable: {}",
-                job.path,
-                job.id,
-                e.message()
-            ));
-            return;
-        }
+        Err(e) => return unreadable(e),
     }
     let obj = match odb.read(job.id) {
         Ok(o) => o,
-        Err(e) => {
-            stats.error(format!(
-                "{}: blob {} is missing or unreadable: {}",
-                job.path,
-                job.id,
-                e.message()
-            ));
-            return;
-        }
+        Err(e) => return unreadable(e),
     };
     let data = obj.data();
     if let Some(why) = skip_reason(data, opts.max_file_size) {
