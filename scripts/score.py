@@ -57,13 +57,15 @@ def run_detect_secrets(corpus):
     return {(rel(corpus, p), r["line_number"]) for p, rs in data["results"].items() for r in rs}
 
 
-def run_gitleaks_like(corpus, exe_name, args):
+def run_gitleaks_like(corpus, exe_name, args, report_flags):
     exe = which(exe_name)
     with tempfile.TemporaryDirectory() as t:
         report = os.path.join(t, "r.json")
-        subprocess.run([exe] + args + ["--report-format", "json", "--report-path", report, "files"],
-                       cwd=corpus, capture_output=True, text=True)
+        flags = [x.replace("REPORT", report) for x in report_flags]
+        subprocess.run([exe] + args + flags + ["files"], cwd=corpus, capture_output=True, text=True)
         data = json.load(open(report)) if os.path.exists(report) else []
+    if isinstance(data, dict):  # betterleaks: {"findings": [{"location": {...}}]}
+        return {(rel(corpus, f["location"]["path"]), f["location"]["start_line"]) for f in data.get("findings", [])}
     return {(rel(corpus, f["File"]), f["StartLine"]) for f in data}
 
 
@@ -74,7 +76,8 @@ def run_kingfisher(corpus):
     found = set()
     text = out.stdout.strip()
     try:
-        data = json.loads(text)
+        # The findings object may be followed by a summary object: read the first value.
+        data, _ = json.JSONDecoder().raw_decode(text)
     except json.JSONDecodeError:
         data = [json.loads(l) for l in text.splitlines() if l.strip().startswith("{")]
     items = data if isinstance(data, list) else data.get("findings", [])
@@ -90,8 +93,10 @@ def run_kingfisher(corpus):
 TOOLS = {
     "leakhound": run_leakhound,
     "detect-secrets": run_detect_secrets,
-    "gitleaks": lambda c: run_gitleaks_like(c, "gitleaks", ["dir", "--no-banner", "--exit-code", "0"]),
-    "betterleaks": lambda c: run_gitleaks_like(c, "betterleaks", ["fs", "--no-banner", "--exit-code", "0", "--max-archive-depth=0"]),
+    "gitleaks": lambda c: run_gitleaks_like(c, "gitleaks", ["dir", "--no-banner", "--exit-code", "0"],
+                                            ["--report-format", "json", "--report-path", "REPORT"]),
+    "betterleaks": lambda c: run_gitleaks_like(c, "betterleaks", ["fs", "--no-banner", "--exit-code", "0", "--max-archive-depth=0"],
+                                               ["-o", "REPORT"]),
     "kingfisher": run_kingfisher,
 }
 
