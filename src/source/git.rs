@@ -30,7 +30,7 @@ pub fn tune_for_scanning() {
         unsafe {
             let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Blob, 0);
             let _ = git2::opts::set_mwindow_size(32 << 20);
-            let _ = git2::opts::set_mwindow_mapped_limit(96 << 20);
+            let _ = git2::opts::set_mwindow_mapped_limit(64 << 20);
         }
     });
 }

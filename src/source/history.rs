@@ -55,6 +55,18 @@ struct BlobJob {
     path: String,
 }
 
+/// A pool thread's state for scanning blobs.
+struct Worker {
+    git_dir: PathBuf,
+    repo: Repository,
+    scratch: Scratch,
+    found: Vec<Finding>,
+}
+
+thread_local! {
+    static WORKER: std::cell::RefCell<Option<Worker>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Blobs are handed from the walk to the scanners in batches of this many.
 const BATCH: usize = 256;
 
@@ -357,20 +369,33 @@ pub fn scan(
         let pb = &pb;
         let walker = scope.spawn(move || walk(&walk_repo, opts, pb, tx));
         pool.install(|| {
-            rx.into_iter().flatten().par_bridge().for_each_init(
-                || {
-                    (
-                        Repository::open(&git_dir).ok(),
-                        Scratch::default(),
-                        Vec::new(),
-                    )
-                },
-                |(repo, scratch, found), job| {
-                    let Some(repo) = repo.as_ref() else {
+            rx.into_iter().flatten().par_bridge().for_each(|job| {
+                // One repository handle and scratch per pool thread, kept for the whole
+                // scan: each handle has its own pack caches, so opening one per rayon
+                // split would multiply memory.
+                WORKER.with(|cell| {
+                    let mut slot = cell.borrow_mut();
+                    if slot.as_ref().is_none_or(|w| w.git_dir != git_dir) {
+                        *slot = Repository::open(&git_dir).ok().map(|repo| Worker {
+                            git_dir: git_dir.clone(),
+                            repo,
+                            scratch: Scratch::default(),
+                            found: Vec::new(),
+                        });
+                    }
+                    let Some(w) = slot.as_mut() else {
                         stats.error(format!("{}: cannot open repository", git_dir.display()));
                         return;
                     };
-                    scan_blob(repo, &job, opts, detector, stats, scratch, found);
+                    scan_blob(
+                        &w.repo,
+                        &job,
+                        opts,
+                        detector,
+                        stats,
+                        &mut w.scratch,
+                        &mut w.found,
+                    );
                     let n = scanned.fetch_add(1, Ordering::Relaxed);
                     if n % 256 == 0 {
                         pb.set_message(format!(
@@ -378,15 +403,17 @@ pub fn scan(
                             found_count.load(Ordering::Relaxed)
                         ));
                     }
-                    if !found.is_empty() {
-                        found_count.fetch_add(found.len() as u64, Ordering::Relaxed);
+                    if !w.found.is_empty() {
+                        found_count.fetch_add(w.found.len() as u64, Ordering::Relaxed);
                         if let Ok(mut r) = results.lock() {
-                            r.extend(found.drain(..).map(|f| (job.id, job.commit.clone(), f)));
+                            r.extend(w.found.drain(..).map(|f| (job.id, job.commit.clone(), f)));
                         }
                     }
-                },
-            );
+                });
+            });
         });
+        // Release the handles (and their pack maps) held by the pool's threads.
+        pool.broadcast(|_| WORKER.with(|cell| cell.borrow_mut().take()));
         walker
             .join()
             .map_err(|_| anyhow!("the history walk panicked"))?
