@@ -5,6 +5,7 @@
 pub mod fs;
 pub mod git;
 pub mod history;
+pub mod index_fast;
 pub mod staged;
 pub mod stdin;
 

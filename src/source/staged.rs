@@ -25,6 +25,9 @@ pub fn scan(
     detector: &Detector,
     stats: &Stats,
 ) -> Result<Vec<Finding>> {
+    if let Some(changes) = super::index_fast::staged_changes(repo) {
+        return scan_changes(repo, changes, opts, detector, stats);
+    }
     let index = repo
         .index()
         .context("cannot read the index (a bare repository has none)")?;
@@ -110,10 +113,85 @@ pub fn scan(
     Ok(out)
 }
 
+/// The fast path's changes (see `index_fast`): scanned like the libgit2 diff's deltas.
+fn scan_changes(
+    repo: &Repository,
+    changes: Vec<super::index_fast::Change>,
+    opts: &StagedOptions,
+    detector: &Detector,
+    stats: &Stats,
+) -> Result<Vec<Finding>> {
+    let mut scratch = Scratch::default();
+    let mut out = Vec::new();
+    let mut found = Vec::new();
+    for c in changes {
+        if c.mode == MODE_SUBMODULE {
+            stats.skip(&c.path, Skip::Submodule);
+            continue;
+        }
+        if c.mode == MODE_LINK {
+            stats.skip(&c.path, Skip::Symlink);
+            continue;
+        }
+        if detector.path_is_allowed(&c.path) {
+            stats.skip(&c.path, Skip::Allowlisted);
+            continue;
+        }
+        let blob = match repo.find_blob(c.new) {
+            Ok(b) => b,
+            Err(e) => {
+                stats.error(format!(
+                    "{}: cannot read staged blob {}: {}",
+                    c.path,
+                    c.new,
+                    e.message()
+                ));
+                continue;
+            }
+        };
+        let data = blob.content();
+        if let Some(why) = skip_reason(data, opts.max_file_size) {
+            stats.skip(&c.path, why);
+            continue;
+        }
+        stats.scanned(data.len());
+        found.clear();
+        let t = Target {
+            path: &c.path,
+            data,
+            commit: None,
+        };
+        detector.detect(&t, &mut scratch, &mut found);
+        if found.is_empty() {
+            continue;
+        }
+        if let (false, Some(old)) = (opts.all_lines, c.old) {
+            let old = repo
+                .find_blob(old)
+                .context("cannot read HEAD's version of a staged file")?;
+            let mut o = DiffOptions::new();
+            o.context_lines(0);
+            let patch = Patch::from_blobs(&old, None, &blob, None, Some(&mut o))
+                .context("cannot compute the staged diff")?;
+            let added = patch_added_lines(&patch)?;
+            found.retain(|f| (f.line..=f.end_line).any(|l| added.binary_search(&l).is_ok()));
+        }
+        out.append(&mut found);
+    }
+    Ok(out)
+}
+
 /// Line numbers (in the staged version) that the change adds or modifies, sorted.
 fn added_lines(diff: &git2::Diff, idx: usize) -> Result<Vec<usize>> {
+    match Patch::from_diff(diff, idx).context("cannot compute the staged diff")? {
+        Some(patch) => patch_added_lines(&patch),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn patch_added_lines(patch: &Patch) -> Result<Vec<usize>> {
     let mut lines = Vec::new();
-    if let Some(patch) = Patch::from_diff(diff, idx).context("cannot compute the staged diff")? {
+    {
         for h in 0..patch.num_hunks() {
             let n = patch.num_lines_in_hunk(h)?;
             for l in 0..n {
