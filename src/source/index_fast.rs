@@ -7,8 +7,8 @@
 //! HEAD: only entries in those directories are compared with HEAD's trees.
 //!
 //! Returns `None` whenever the fast answer could differ from a full diff (no cache tree, an
-//! unborn HEAD, conflicts, or additions together with deletions, which may be renames): the
-//! caller then diffs with libgit2.
+//! unborn HEAD, a split or sparse index, conflicts, or additions together with deletions,
+//! which may be renames): the caller then diffs with libgit2.
 
 use git2::{Oid, Repository};
 use std::collections::{HashMap, HashSet};
@@ -56,6 +56,11 @@ pub fn staged_changes(repo: &Repository) -> Option<Vec<Change>> {
         Default::default(),
     )
     .ok()?;
+    // A split index whose shared part was not merged in, or a sparse index (directories as
+    // entries): leave those to libgit2.
+    if file.link().is_some() || file.is_sparse() {
+        return None;
+    }
     let cache = file.tree()?;
     // Directories (with a trailing '/', the root as "") whose cached tree is valid and equal
     // to HEAD's: nothing under them is staged.
@@ -224,5 +229,17 @@ mod tests {
         git(p, &["rm", "-q", "a/f0.txt"]);
         let repo = Repository::open(p).unwrap();
         assert_eq!(paths(&repo), None);
+        // A split index (gix-index reads the shared part too): the same answer.
+        git(p, &["reset", "-q", "HEAD", "a/f0.txt"]);
+        git(p, &["checkout", "-q", "--", "a/f0.txt"]);
+        git(p, &["update-index", "--split-index"]);
+        let repo = Repository::open(p).unwrap();
+        assert_eq!(
+            paths(&repo),
+            Some(vec![
+                ("b/new.txt".into(), false),
+                ("c/d/f1.txt".into(), true)
+            ])
+        );
     }
 }
