@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::SyncSender;
+use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone, Default)]
@@ -228,14 +228,16 @@ fn walk(
     repo: &Repository,
     opts: &HistoryOptions,
     pb: &ProgressBar,
-    tx: SyncSender<Vec<BlobJob>>,
+    tx: Sender<Vec<BlobJob>>,
 ) -> Result<Walked> {
     let started = std::time::Instant::now();
     let selected = select_commits(repo, opts, pb)?;
     let selected_set: HashSet<Oid> = selected.iter().copied().collect();
     let mut seen = Seen::default();
-    // A range or a date cut: what the boundary parents already had is not new.
-    for &id in &selected {
+    // A range or a date cut: what the boundary parents already had is not new. (Without
+    // either, every parent is selected too, or missing in a shallow clone.)
+    let cut = opts.range.is_some() || opts.since.is_some() || opts.branch.is_some();
+    for &id in selected.iter().filter(|_| cut) {
         let Ok(c) = repo.find_commit(id) else {
             continue;
         };
@@ -248,8 +250,9 @@ fn walk(
     let mut batch: Vec<BlobJob> = Vec::with_capacity(BATCH);
     let mut unique = 0u64;
     for (n, &id) in selected.iter().enumerate() {
-        let tree = match repo.find_commit(id).and_then(|c| c.tree()) {
-            Ok(t) => t.id(),
+        // The tree id is in the commit; the root tree itself is read only if new.
+        let tree = match repo.find_commit(id).map(|c| c.tree_id()) {
+            Ok(t) => t,
             Err(e) => {
                 eprintln!("warning: commit {id}: {}", e.message());
                 continue;
@@ -361,63 +364,66 @@ pub fn scan(
         .num_threads(opts.threads)
         .build()
         .context("cannot start worker threads")?;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<BlobJob>>(64);
-    // The walk runs on its own thread (with its own repository handle) while the pool scans
-    // what it has found so far.
-    let walked = std::thread::scope(|scope| -> Result<Walked> {
-        let walk_repo = Repository::open(&git_dir).context("cannot open the repository")?;
-        let pb = &pb;
-        let walker = scope.spawn(move || walk(&walk_repo, opts, pb, tx));
-        pool.install(|| {
-            rx.into_iter().flatten().par_bridge().for_each(|job| {
-                // One repository handle and scratch per pool thread, kept for the whole
-                // scan: each handle has its own pack caches, so opening one per rayon
-                // split would multiply memory.
-                WORKER.with(|cell| {
-                    let mut slot = cell.borrow_mut();
-                    if slot.as_ref().is_none_or(|w| w.git_dir != git_dir) {
-                        *slot = Repository::open(&git_dir).ok().map(|repo| Worker {
-                            git_dir: git_dir.clone(),
-                            repo,
-                            scratch: Scratch::default(),
-                            found: Vec::new(),
-                        });
-                    }
-                    let Some(w) = slot.as_mut() else {
-                        stats.error(format!("{}: cannot open repository", git_dir.display()));
-                        return;
-                    };
-                    scan_blob(
-                        &w.repo,
-                        &job,
-                        opts,
-                        detector,
-                        stats,
-                        &mut w.scratch,
-                        &mut w.found,
-                    );
-                    let n = scanned.fetch_add(1, Ordering::Relaxed);
-                    if n % 256 == 0 {
-                        pb.set_message(format!(
-                            "{n} blobs scanned, {} findings",
-                            found_count.load(Ordering::Relaxed)
-                        ));
-                    }
-                    if !w.found.is_empty() {
-                        found_count.fetch_add(w.found.len() as u64, Ordering::Relaxed);
-                        if let Ok(mut r) = results.lock() {
-                            r.extend(w.found.drain(..).map(|f| (job.id, job.commit.clone(), f)));
+    // Unbounded: the walk never waits for the scanners (with one thread it runs first).
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<BlobJob>>();
+    let walk_repo = Repository::open(&git_dir).context("cannot open the repository")?;
+    // The walk takes one of the pool's threads (a whole core, not a share of one) while the
+    // others scan what it has found so far; when it is done its thread scans too.
+    let pb_ref = &pb;
+    let (walked, ()) = pool.install(|| {
+        rayon::join(
+            move || walk(&walk_repo, opts, pb_ref, tx),
+            || {
+                rx.into_iter().flatten().par_bridge().for_each(|job| {
+                    // One repository handle and scratch per pool thread, kept for the whole
+                    // scan: each handle has its own pack caches, so opening one per rayon
+                    // split would multiply memory.
+                    WORKER.with(|cell| {
+                        let mut slot = cell.borrow_mut();
+                        if slot.as_ref().is_none_or(|w| w.git_dir != git_dir) {
+                            *slot = Repository::open(&git_dir).ok().map(|repo| Worker {
+                                git_dir: git_dir.clone(),
+                                repo,
+                                scratch: Scratch::default(),
+                                found: Vec::new(),
+                            });
                         }
-                    }
+                        let Some(w) = slot.as_mut() else {
+                            stats.error(format!("{}: cannot open repository", git_dir.display()));
+                            return;
+                        };
+                        scan_blob(
+                            &w.repo,
+                            &job,
+                            opts,
+                            detector,
+                            stats,
+                            &mut w.scratch,
+                            &mut w.found,
+                        );
+                        let n = scanned.fetch_add(1, Ordering::Relaxed);
+                        if n % 256 == 0 {
+                            pb.set_message(format!(
+                                "{n} blobs scanned, {} findings",
+                                found_count.load(Ordering::Relaxed)
+                            ));
+                        }
+                        if !w.found.is_empty() {
+                            found_count.fetch_add(w.found.len() as u64, Ordering::Relaxed);
+                            if let Ok(mut r) = results.lock() {
+                                r.extend(
+                                    w.found.drain(..).map(|f| (job.id, job.commit.clone(), f)),
+                                );
+                            }
+                        }
+                    });
                 });
-            });
-        });
-        // Release the handles (and their pack maps) held by the pool's threads.
-        pool.broadcast(|_| WORKER.with(|cell| cell.borrow_mut().take()));
-        walker
-            .join()
-            .map_err(|_| anyhow!("the history walk panicked"))?
-    })?;
+            },
+        )
+    });
+    let walked = walked?;
+    // Release the handles (and their pack maps) held by the pool's threads.
+    pool.broadcast(|_| WORKER.with(|cell| cell.borrow_mut().take()));
     pb.finish_and_clear();
     let summary = HistorySummary {
         walk_secs: walked.secs,
