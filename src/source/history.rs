@@ -488,15 +488,9 @@ fn scan_blob(
             e.message()
         ))
     };
-    // The header gives the size without inflating the object.
-    match odb.read_header(job.id) {
-        Ok((size, ObjectType::Blob)) if size as u64 > opts.max_file_size => {
-            stats.skip(&job.path, Skip::TooLarge);
-            return;
-        }
-        Ok(_) => {}
-        Err(e) => return unreadable(e),
-    }
+    // No size check before reading: for a deltified object, libgit2's header read inflates
+    // the start of every delta in its chain, which cost more than it saved. Blobs over the
+    // limit are rare, and skipped right after reading.
     let obj = match odb.read(job.id) {
         Ok(o) => o,
         Err(e) => return unreadable(e),
