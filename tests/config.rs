@@ -162,3 +162,23 @@ fn gitleaks_style_config_skips_uncompilable_rules_with_a_warning() {
         .code(1)
         .stderr(predicate::str::contains("go-only"));
 }
+
+#[test]
+fn path_only_rule_reports_the_file_itself() {
+    let d = Dir::new();
+    d.write(
+        "c.toml",
+        "[extend]\nuse_default = true\n[[rules]]\nid = \"keystore-file\"\ndescription = \"PKCS#12 keystore committed\"\npath = '''\\.p12$'''\n",
+    );
+    d.write("certs/client.p12", b"\x30\x82\x00\x00binary");
+    let a = lh()
+        .args(["scan", "-f", "json", "--config"])
+        .arg(d.join("c.toml"))
+        .arg(d.join("certs"))
+        .assert()
+        .code(1);
+    let f = json(&a.get_output().stdout);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0]["rule_id"], "keystore-file");
+    assert_eq!(f[0]["path"], "client.p12");
+}

@@ -187,11 +187,6 @@ impl Detector {
         }
     }
 
-    /// True if a path-only rule reports this path (used for files skipped as binary).
-    pub fn has_path_rules(&self) -> bool {
-        !self.path_only.is_empty()
-    }
-
     /// Scans only the file name (for files that are not read, such as binaries).
     pub fn detect_path(&self, path: &str, out: &mut Vec<Finding>) {
         let t = Target {
