@@ -37,8 +37,15 @@ fn is_b64(b: u8) -> bool {
 }
 
 /// Could this run be base64 of text? Identifiers (no digits, no `+/=`) and single-case
-/// words are not worth decoding.
+/// words are not worth decoding. Nor is a run whose 4-character groups do not start the
+/// way base64 of text does: a byte of printable ASCII (0x20..0x7e) puts its top six bits,
+/// 8..31, in the first character of each group, which is `I`..`Z` or `a`..`f` (`C` for a
+/// tab or newline). Random identifiers fail this within a few groups.
 fn plausible_b64(run: &[u8]) -> bool {
+    let text_start = |c: u8| matches!(c, b'I'..=b'Z' | b'a'..=b'f' | b'C');
+    if !run.iter().step_by(4).take(8).all(|&c| text_start(c)) {
+        return false;
+    }
     let (mut lower, mut upper, mut digit) = (false, false, false);
     for &b in run {
         lower |= b.is_ascii_lowercase();
@@ -191,6 +198,14 @@ pub(crate) fn scan_encoded(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_of_text_is_plausible_identifiers_are_not() {
+        assert!(plausible_b64(b"c2tfdGVzdF92ZXJ5X3NlY3JldF9rZXlfMTIzNDU="));
+        assert!(plausible_b64(b"dXNlcjpzM2NyM3RQYXNzIQ=="));
+        assert!(!plausible_b64(b"AbstractTokenizer2Factory"));
+        assert!(!plausible_b64(b"Zq8vT1mK0pR3xW9yB2nC"));
+    }
 
     #[test]
     fn decoders() {
