@@ -3,14 +3,15 @@
 //! Blobs come from the index (never the working tree), diffed against HEAD (the empty tree
 //! on the first commit). By default only the lines the staged change adds or modifies are
 //! reported: a secret already committed and untouched is not this commit's doing.
-//! The tree is never walked: the index-to-tree diff visits only changed entries' blobs.
+//! The tree is never walked: the change is found from the index's cache tree
+//! (`index_fast`), or, when that cannot be trusted, by libgit2's index-to-tree diff.
 
 use super::git::{entry_path, skip_reason, MODE_LINK, MODE_SUBMODULE};
 use super::{Skip, Stats};
 use crate::detect::{Detector, Scratch, Target};
 use crate::finding::Finding;
 use anyhow::{Context, Result};
-use git2::{Delta, DiffOptions, Patch, Repository};
+use git2::{Blob, Delta, DiffOptions, Oid, Patch, Repository};
 
 pub struct StagedOptions {
     /// Report every line of changed files, not only added ones.
@@ -52,9 +53,8 @@ pub fn scan(
     find.renames(true).copies(false);
     diff.find_similar(Some(&mut find)).ok();
 
-    let mut scratch = Scratch::default();
+    let mut blobs = BlobScanner::new(repo, opts, detector, stats);
     let mut out = Vec::new();
-    let mut found = Vec::new();
     for (i, delta) in diff.deltas().enumerate() {
         if !matches!(
             delta.status(),
@@ -64,49 +64,16 @@ pub fn scan(
         }
         let new = delta.new_file();
         let path = entry_path(new.path_bytes().unwrap_or(b""));
-        let mode: u32 = new.mode().into();
-        if mode == MODE_SUBMODULE {
-            stats.skip(&path, Skip::Submodule);
+        let Some((_, mut found)) = blobs.scan(&path, new.mode().into(), new.id()) else {
             continue;
-        }
-        if mode == MODE_LINK {
-            stats.skip(&path, Skip::Symlink);
-            continue;
-        }
-        if detector.path_is_allowed(&path) {
-            stats.skip(&path, Skip::Allowlisted);
-            continue;
-        }
-        let blob = match repo.find_blob(new.id()) {
-            Ok(b) => b,
-            Err(e) => {
-                stats.error(format!(
-                    "{path}: cannot read staged blob {}: {}",
-                    new.id(),
-                    e.message()
-                ));
-                continue;
-            }
         };
-        let data = blob.content();
-        if let Some(why) = skip_reason(data, opts.max_file_size) {
-            stats.skip(&path, why);
-            continue;
-        }
-        stats.scanned(data.len());
-        found.clear();
-        let t = Target {
-            path: &path,
-            data,
-            commit: None,
-        };
-        detector.detect(&t, &mut scratch, &mut found);
-        if found.is_empty() {
-            continue;
-        }
         if !opts.all_lines && delta.status() != Delta::Added {
-            let added = added_lines(&diff, i)?;
-            found.retain(|f| (f.line..=f.end_line).any(|l| added.binary_search(&l).is_ok()));
+            let added =
+                match Patch::from_diff(&diff, i).context("cannot compute the staged diff")? {
+                    Some(patch) => patch_added_lines(&patch)?,
+                    None => Vec::new(),
+                };
+            keep_added(&mut found, &added);
         }
         out.append(&mut found);
     }
@@ -121,50 +88,12 @@ fn scan_changes(
     detector: &Detector,
     stats: &Stats,
 ) -> Result<Vec<Finding>> {
-    let mut scratch = Scratch::default();
+    let mut blobs = BlobScanner::new(repo, opts, detector, stats);
     let mut out = Vec::new();
-    let mut found = Vec::new();
     for c in changes {
-        if c.mode == MODE_SUBMODULE {
-            stats.skip(&c.path, Skip::Submodule);
+        let Some((blob, mut found)) = blobs.scan(&c.path, c.mode, c.new) else {
             continue;
-        }
-        if c.mode == MODE_LINK {
-            stats.skip(&c.path, Skip::Symlink);
-            continue;
-        }
-        if detector.path_is_allowed(&c.path) {
-            stats.skip(&c.path, Skip::Allowlisted);
-            continue;
-        }
-        let blob = match repo.find_blob(c.new) {
-            Ok(b) => b,
-            Err(e) => {
-                stats.error(format!(
-                    "{}: cannot read staged blob {}: {}",
-                    c.path,
-                    c.new,
-                    e.message()
-                ));
-                continue;
-            }
         };
-        let data = blob.content();
-        if let Some(why) = skip_reason(data, opts.max_file_size) {
-            stats.skip(&c.path, why);
-            continue;
-        }
-        stats.scanned(data.len());
-        found.clear();
-        let t = Target {
-            path: &c.path,
-            data,
-            commit: None,
-        };
-        detector.detect(&t, &mut scratch, &mut found);
-        if found.is_empty() {
-            continue;
-        }
         if let (false, Some(old)) = (opts.all_lines, c.old) {
             let old = repo
                 .find_blob(old)
@@ -173,34 +102,93 @@ fn scan_changes(
             o.context_lines(0);
             let patch = Patch::from_blobs(&old, None, &blob, None, Some(&mut o))
                 .context("cannot compute the staged diff")?;
-            let added = patch_added_lines(&patch)?;
-            found.retain(|f| (f.line..=f.end_line).any(|l| added.binary_search(&l).is_ok()));
+            keep_added(&mut found, &patch_added_lines(&patch)?);
         }
         out.append(&mut found);
     }
     Ok(out)
 }
 
-/// Line numbers (in the staged version) that the change adds or modifies, sorted.
-fn added_lines(diff: &git2::Diff, idx: usize) -> Result<Vec<usize>> {
-    match Patch::from_diff(diff, idx).context("cannot compute the staged diff")? {
-        Some(patch) => patch_added_lines(&patch),
-        None => Ok(Vec::new()),
+/// What both ways of finding the change share: one staged blob, checked and scanned.
+struct BlobScanner<'a> {
+    repo: &'a Repository,
+    opts: &'a StagedOptions,
+    detector: &'a Detector,
+    stats: &'a Stats,
+    scratch: Scratch,
+}
+
+impl<'a> BlobScanner<'a> {
+    fn new(
+        repo: &'a Repository,
+        opts: &'a StagedOptions,
+        detector: &'a Detector,
+        stats: &'a Stats,
+    ) -> Self {
+        BlobScanner {
+            repo,
+            opts,
+            detector,
+            stats,
+            scratch: Scratch::default(),
+        }
+    }
+
+    /// Scans the staged blob `id` at `path`; `None` if it is skipped or has no findings.
+    fn scan(&mut self, path: &str, mode: u32, id: Oid) -> Option<(Blob<'a>, Vec<Finding>)> {
+        let stats = self.stats;
+        if mode == MODE_SUBMODULE {
+            stats.skip(path, Skip::Submodule);
+            return None;
+        }
+        if mode == MODE_LINK {
+            stats.skip(path, Skip::Symlink);
+            return None;
+        }
+        if self.detector.path_is_allowed(path) {
+            stats.skip(path, Skip::Allowlisted);
+            return None;
+        }
+        let blob = match self.repo.find_blob(id) {
+            Ok(b) => b,
+            Err(e) => {
+                stats.error(format!(
+                    "{path}: cannot read staged blob {id}: {}",
+                    e.message()
+                ));
+                return None;
+            }
+        };
+        let data = blob.content();
+        if let Some(why) = skip_reason(data, self.opts.max_file_size) {
+            stats.skip(path, why);
+            return None;
+        }
+        stats.scanned(data.len());
+        let mut found = Vec::new();
+        let t = Target {
+            path,
+            data,
+            commit: None,
+        };
+        self.detector.detect(&t, &mut self.scratch, &mut found);
+        (!found.is_empty()).then_some((blob, found))
     }
 }
 
+/// Keeps the findings on lines the change adds (`added` sorted).
+fn keep_added(found: &mut Vec<Finding>, added: &[usize]) {
+    found.retain(|f| (f.line..=f.end_line).any(|l| added.binary_search(&l).is_ok()));
+}
+
+/// Line numbers (in the staged version) that the change adds or modifies, sorted.
 fn patch_added_lines(patch: &Patch) -> Result<Vec<usize>> {
     let mut lines = Vec::new();
-    {
-        for h in 0..patch.num_hunks() {
-            let n = patch.num_lines_in_hunk(h)?;
-            for l in 0..n {
-                let line = patch.line_in_hunk(h, l)?;
-                if line.origin() == '+' {
-                    if let Some(no) = line.new_lineno() {
-                        lines.push(no as usize);
-                    }
-                }
+    for h in 0..patch.num_hunks() {
+        for l in 0..patch.num_lines_in_hunk(h)? {
+            let line = patch.line_in_hunk(h, l)?;
+            if let (Some(no), '+') = (line.new_lineno(), line.origin()) {
+                lines.push(no as usize);
             }
         }
     }
