@@ -3,12 +3,16 @@
 //!
 //! Two phases. (1) Walk commits oldest-first (topological, parents before children) and read
 //! each commit's tree, entering only trees never seen before, recording for every new blob
-//! id the first commit and path that carry it. Only ids, a commit index and a path are kept,
-//! so memory stays proportional to the number of unique objects, not to their content. (2) Scan
-//! the unique blobs with rayon, each worker with its own repository handle and scratch.
+//! id the first commit and path that carry it; consecutive runs of commits are walked in
+//! parallel and merged oldest first. Only ids, a commit and a path are kept, so memory stays
+//! proportional to the number of unique objects, not to their content. (2) Sort the unique
+//! blobs into the order the packs store them (see `pack_order`) and scan them with rayon,
+//! each worker with its own object reader (see `objects`) and scratch.
 //! The repository is only read, never written.
 
-use super::git::{commit_info, skip_reason, MODE_LINK};
+use super::git::{commit_info, skip_reason};
+use super::objects::{Objects, TreeEntry};
+use super::pack_order::PackOrder;
 use super::{Skip, Stats};
 use crate::detect::{Detector, Scratch, Target};
 use crate::finding::{Finding, Occurrence};
@@ -19,7 +23,6 @@ use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone, Default)]
@@ -57,8 +60,8 @@ struct BlobJob {
 
 /// A pool thread's state for scanning blobs.
 struct Worker {
-    git_dir: PathBuf,
-    repo: Repository,
+    objects_dir: PathBuf,
+    objects: Objects,
     scratch: Scratch,
     found: Vec<Finding>,
 }
@@ -66,9 +69,6 @@ struct Worker {
 thread_local! {
     static WORKER: std::cell::RefCell<Option<Worker>> = const { std::cell::RefCell::new(None) };
 }
-
-/// Blobs are handed from the walk to the scanners in batches of this many.
-const BATCH: usize = 256;
 
 fn push_refs(repo: &Repository, walk: &mut git2::Revwalk, include_stash: bool) -> Result<()> {
     let mut pushed = 0;
@@ -116,11 +116,12 @@ fn progress_bar(enabled: bool, msg: &str) -> ProgressBar {
     pb
 }
 
-/// What phase 1 yields besides the blobs it streams.
+/// What phase 1 yields.
 struct Walked {
     /// Every selected commit, oldest first.
     selected: Vec<Oid>,
-    unique_blobs: u64,
+    /// Every unique blob, with where it first appeared.
+    jobs: Vec<BlobJob>,
     secs: f64,
 }
 
@@ -180,114 +181,129 @@ struct Seen {
 
 impl Seen {
     /// Walks `root`, calling `new_blob(id, path)` for blobs not seen before.
+    /// Walks `root`, calling `new_blob(id, path)` for blobs not seen before. Ids in `base`
+    /// count as seen too. A tree that cannot be read is reported and left out.
     fn visit(
         &mut self,
-        repo: &Repository,
+        objects: &mut Objects,
+        base: &Seen,
         root: Oid,
         mut new_blob: impl FnMut(Oid, String),
-    ) -> Result<()> {
-        if !self.trees.insert(root) {
-            return Ok(());
+    ) {
+        if base.trees.contains(&root) || !self.trees.insert(root) {
+            return;
         }
         let mut stack: Vec<(Oid, String)> = vec![(root, String::new())];
         while let Some((tid, prefix)) = stack.pop() {
-            let tree = match repo.find_tree(tid) {
-                Ok(t) => t,
-                Err(e) => {
-                    eprintln!("warning: tree {tid} ({prefix}): {}", e.message());
-                    continue;
-                }
-            };
-            for entry in tree.iter() {
-                let id = entry.id();
-                let name = String::from_utf8_lossy(entry.name_bytes());
-                match entry.kind() {
-                    Some(ObjectType::Tree) if self.trees.insert(id) => {
+            let read = objects.tree(&tid, |entry| match entry {
+                TreeEntry::Tree(id, name) => {
+                    if !base.trees.contains(&id) && self.trees.insert(id) {
+                        let name = String::from_utf8_lossy(name);
                         stack.push((id, format!("{prefix}{name}/")));
                     }
-                    Some(ObjectType::Blob) => {
-                        if entry.filemode() as u32 == MODE_LINK {
-                            continue;
-                        }
-                        if self.blobs.insert(id) {
-                            new_blob(id, format!("{prefix}{name}"));
-                        }
-                    }
-                    // Submodules (commits) and anything else: not our content.
-                    _ => {}
                 }
+                TreeEntry::Blob(id, name) => {
+                    if !base.blobs.contains(&id) && self.blobs.insert(id) {
+                        let name = String::from_utf8_lossy(name);
+                        new_blob(id, format!("{prefix}{name}"));
+                    }
+                }
+            });
+            if let Err(e) = read {
+                eprintln!("warning: {}: {e:#}", prefix.trim_end_matches('/'));
             }
         }
-        Ok(())
     }
 }
 
+/// Commits per walk segment, at least (each segment reads its first tree whole).
+const MIN_SEGMENT: usize = 512;
+
 /// Phase 1: the unique blobs of the selected commits, each with the commit that introduced
-/// it, sent to the scanners in batches as they are found (so scanning overlaps the walk).
-fn walk(
-    repo: &Repository,
-    opts: &HistoryOptions,
-    pb: &ProgressBar,
-    tx: Sender<Vec<BlobJob>>,
-) -> Result<Walked> {
+/// it.
+///
+/// The selected commits are cut into consecutive segments walked in parallel, each with
+/// its own record of what it has seen. A segment attributes each blob to its first commit
+/// within the segment; merging the segments oldest first keeps the earliest, which is the
+/// commit that introduced it. The cost is that each segment reads its first commit's trees
+/// again.
+fn walk(git_dir: &Path, opts: &HistoryOptions, pb: &ProgressBar, threads: usize) -> Result<Walked> {
     let started = std::time::Instant::now();
+    let repo = &Repository::open(git_dir).context("cannot open the repository")?;
+    let objects_dir = repo.commondir().join("objects");
     let selected = select_commits(repo, opts, pb)?;
-    let selected_set: HashSet<Oid> = selected.iter().copied().collect();
-    let mut seen = Seen::default();
     // A range or a date cut: what the boundary parents already had is not new. (Without
     // either, every parent is selected too, or missing in a shallow clone.)
-    let cut = opts.range.is_some() || opts.since.is_some() || opts.branch.is_some();
-    for &id in selected.iter().filter(|_| cut) {
-        let Ok(c) = repo.find_commit(id) else {
-            continue;
-        };
-        for p in c.parent_ids().filter(|p| !selected_set.contains(p)) {
-            if let Ok(pt) = repo.find_commit(p).and_then(|pc| pc.tree()) {
-                seen.visit(repo, pt.id(), |_, _| {})?;
+    let mut before = Seen::default();
+    if opts.range.is_some() || opts.since.is_some() || opts.branch.is_some() {
+        let selected_set: HashSet<Oid> = selected.iter().copied().collect();
+        let empty = Seen::default();
+        let mut objects = Objects::open(&objects_dir)?;
+        for &id in &selected {
+            let Ok(c) = repo.find_commit(id) else {
+                continue;
+            };
+            for p in c.parent_ids().filter(|p| !selected_set.contains(p)) {
+                if let Ok(pt) = objects.commit_tree(&p) {
+                    before.visit(&mut objects, &empty, pt, |_, _| {});
+                }
             }
         }
     }
-    let mut batch: Vec<BlobJob> = Vec::with_capacity(BATCH);
-    let mut unique = 0u64;
-    for (n, &id) in selected.iter().enumerate() {
+    let segments = (selected.len() / MIN_SEGMENT).clamp(1, threads.max(1) * 4);
+    let walked = AtomicU64::new(0);
+    let per_segment: Vec<Vec<BlobJob>> = selected
+        .par_chunks(selected.len().div_ceil(segments).max(1))
+        .map(|commits| walk_segment(&objects_dir, &before, commits, pb, &walked))
+        .collect::<Result<_>>()?;
+    drop(before);
+    let mut kept: HashSet<Oid> = HashSet::new();
+    let mut jobs = Vec::new();
+    for segment in per_segment {
+        jobs.extend(segment.into_iter().filter(|j| kept.insert(j.id)));
+    }
+    Ok(Walked {
+        selected,
+        jobs,
+        secs: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// The blobs that `commits` (consecutive, oldest first) bring that `before` does not have,
+/// each with the first of them that carries it.
+fn walk_segment(
+    objects_dir: &Path,
+    before: &Seen,
+    commits: &[Oid],
+    pb: &ProgressBar,
+    walked: &AtomicU64,
+) -> Result<Vec<BlobJob>> {
+    let mut objects = Objects::open(objects_dir)?;
+    let mut seen = Seen::default();
+    let mut jobs = Vec::new();
+    for &id in commits {
         // The tree id is in the commit; the root tree itself is read only if new.
-        let tree = match repo.find_commit(id).map(|c| c.tree_id()) {
+        let tree = match objects.commit_tree(&id) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("warning: commit {id}: {}", e.message());
+                eprintln!("warning: {e:#}");
                 continue;
             }
         };
         let hex: Arc<str> = Arc::from(id.to_string());
-        seen.visit(repo, tree, |blob, path| {
-            unique += 1;
-            batch.push(BlobJob {
+        seen.visit(&mut objects, before, tree, |blob, path| {
+            jobs.push(BlobJob {
                 id: blob,
                 commit: hex.clone(),
                 path,
             })
-        })?;
-        if batch.len() >= BATCH {
-            // The scanners stopped (an error): stop walking too.
-            if tx.send(std::mem::take(&mut batch)).is_err() {
-                break;
-            }
-        }
+        });
+        let n = walked.fetch_add(1, Ordering::Relaxed);
         if n % 512 == 0 {
-            pb.set_message(format!(
-                "{n}/{} commits, {unique} unique blobs",
-                selected.len()
-            ));
+            pb.set_message(format!("reading history: {n} commits"));
         }
     }
-    if !batch.is_empty() {
-        let _ = tx.send(batch);
-    }
-    Ok(Walked {
-        selected,
-        unique_blobs: unique,
-        secs: started.elapsed().as_secs_f64(),
-    })
+    Ok(jobs)
 }
 
 /// Every (commit, path) where each of `targets` appears, for `--all-occurrences`. Each tree
@@ -364,71 +380,68 @@ pub fn scan(
         .num_threads(opts.threads)
         .build()
         .context("cannot start worker threads")?;
-    // Unbounded: the walk never waits for the scanners (with one thread it runs first).
-    let (tx, rx) = std::sync::mpsc::channel::<Vec<BlobJob>>();
-    let walk_repo = Repository::open(&git_dir).context("cannot open the repository")?;
-    // The walk takes one of the pool's threads (a whole core, not a share of one) while the
-    // others scan what it has found so far; when it is done its thread scans too.
-    let pb_ref = &pb;
-    let (walked, ()) = pool.install(|| {
-        rayon::join(
-            move || walk(&walk_repo, opts, pb_ref, tx),
-            || {
-                rx.into_iter().flatten().par_bridge().for_each(|job| {
-                    // One repository handle and scratch per pool thread, kept for the whole
-                    // scan: each handle has its own pack caches, so opening one per rayon
-                    // split would multiply memory.
-                    WORKER.with(|cell| {
-                        let mut slot = cell.borrow_mut();
-                        if slot.as_ref().is_none_or(|w| w.git_dir != git_dir) {
-                            *slot = Repository::open(&git_dir).ok().map(|repo| Worker {
-                                git_dir: git_dir.clone(),
-                                repo,
-                                scratch: Scratch::default(),
-                                found: Vec::new(),
-                            });
-                        }
-                        let Some(w) = slot.as_mut() else {
-                            stats.error(format!("{}: cannot open repository", git_dir.display()));
-                            return;
-                        };
-                        scan_blob(
-                            &w.repo,
-                            &job,
-                            opts,
-                            detector,
-                            stats,
-                            &mut w.scratch,
-                            &mut w.found,
-                        );
-                        let n = scanned.fetch_add(1, Ordering::Relaxed);
-                        if n % 256 == 0 {
-                            pb.set_message(format!(
-                                "{n} blobs scanned, {} findings",
-                                found_count.load(Ordering::Relaxed)
-                            ));
-                        }
-                        if !w.found.is_empty() {
-                            found_count.fetch_add(w.found.len() as u64, Ordering::Relaxed);
-                            if let Ok(mut r) = results.lock() {
-                                r.extend(
-                                    w.found.drain(..).map(|f| (job.id, job.commit.clone(), f)),
-                                );
-                            }
-                        }
+    let threads = pool.current_num_threads();
+    let mut walked = pool.install(|| walk(&git_dir, opts, &pb, threads))?;
+    // Phase 2 reads the blobs in the order the packs store them (see pack_order).
+    let objects_dir = repo.commondir().join("objects");
+    let order = PackOrder::load(&objects_dir);
+    walked.jobs.sort_by_cached_key(|j| order.key(&j.id));
+    drop(order);
+    pool.install(|| {
+        walked.jobs.par_iter().for_each(|job| {
+            // One repository handle and scratch per pool thread, kept for the whole scan:
+            // each handle has its own pack caches, so opening one per rayon split would
+            // multiply memory.
+            WORKER.with(|cell| {
+                let mut slot = cell.borrow_mut();
+                if slot.as_ref().is_none_or(|w| w.objects_dir != objects_dir) {
+                    *slot = Objects::open(&objects_dir).ok().map(|objects| Worker {
+                        objects_dir: objects_dir.clone(),
+                        objects,
+                        scratch: Scratch::default(),
+                        found: Vec::new(),
                     });
-                });
-            },
-        )
+                }
+                let Some(w) = slot.as_mut() else {
+                    stats.error(format!(
+                        "{}: cannot open the object database",
+                        objects_dir.display()
+                    ));
+                    return;
+                };
+                scan_blob(
+                    &mut w.objects,
+                    job,
+                    opts,
+                    detector,
+                    stats,
+                    &mut w.scratch,
+                    &mut w.found,
+                );
+                let n = scanned.fetch_add(1, Ordering::Relaxed);
+                if n % 256 == 0 {
+                    pb.set_message(format!(
+                        "{n}/{} blobs scanned, {} findings",
+                        walked.jobs.len(),
+                        found_count.load(Ordering::Relaxed)
+                    ));
+                }
+                if !w.found.is_empty() {
+                    found_count.fetch_add(w.found.len() as u64, Ordering::Relaxed);
+                    if let Ok(mut r) = results.lock() {
+                        r.extend(w.found.drain(..).map(|f| (job.id, job.commit.clone(), f)));
+                    }
+                }
+            });
+        });
     });
-    let walked = walked?;
     // Release the handles (and their pack maps) held by the pool's threads.
-    pool.broadcast(|_| WORKER.with(|cell| cell.borrow_mut().take()));
+    pool.broadcast(|_| WORKER.with(|cell| drop(cell.borrow_mut().take())));
     pb.finish_and_clear();
     let summary = HistorySummary {
         walk_secs: walked.secs,
         commits: walked.selected.len() as u64,
-        unique_blobs: walked.unique_blobs,
+        unique_blobs: walked.jobs.len() as u64,
         shallow,
     };
 
@@ -457,7 +470,7 @@ pub fn scan(
 
 #[allow(clippy::too_many_arguments)]
 fn scan_blob(
-    repo: &Repository,
+    objects: &mut Objects,
     job: &BlobJob,
     opts: &HistoryOptions,
     detector: &Detector,
@@ -473,29 +486,13 @@ fn scan_blob(
         stats.skip(&job.path, Skip::Binary);
         return;
     }
-    let odb = match repo.odb() {
-        Ok(o) => o,
-        Err(e) => {
-            stats.error(format!("cannot open the object database: {}", e.message()));
-            return;
-        }
+    // No size check before reading: finding a deltified object's size means reading the
+    // start of every delta in its chain. Blobs over the limit are rare, and skipped right
+    // after reading.
+    let data = match objects.blob(&job.id) {
+        Ok(d) => d,
+        Err(e) => return stats.error(format!("{}: {e:#}", job.path)),
     };
-    let unreadable = |e: git2::Error| {
-        stats.error(format!(
-            "{}: blob {} is missing or unreadable: {}",
-            job.path,
-            job.id,
-            e.message()
-        ))
-    };
-    // No size check before reading: for a deltified object, libgit2's header read inflates
-    // the start of every delta in its chain, which cost more than it saved. Blobs over the
-    // limit are rare, and skipped right after reading.
-    let obj = match odb.read(job.id) {
-        Ok(o) => o,
-        Err(e) => return unreadable(e),
-    };
-    let data = obj.data();
     if let Some(why) = skip_reason(data, opts.max_file_size) {
         stats.skip(&job.path, why);
         return;

@@ -6,6 +6,8 @@ pub mod fs;
 pub mod git;
 pub mod history;
 pub mod index_fast;
+pub mod objects;
+pub mod pack_order;
 pub mod staged;
 pub mod stdin;
 
