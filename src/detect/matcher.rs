@@ -274,11 +274,18 @@ impl Detector {
             let rule = &self.rules.rules[ri as usize];
             if let Some(re) = rule.regex.as_ref().and_then(|p| p.get()) {
                 for &(ws, we) in &windows {
-                    for caps in re.captures_iter(&data[ws..we]) {
-                        let whole = caps.get(0).expect("group 0");
+                    // Most windows hold no match: a plain search answers that without the
+                    // cost of capture groups, which are resolved only for a match found.
+                    let hay = &data[ws..we];
+                    let mut at = 0;
+                    while let Some(m) = re.find_at(hay, at) {
+                        let mut locs = re.capture_locations();
+                        let whole = re
+                            .captures_read_at(&mut locs, hay, m.start())
+                            .map_or((m.start(), m.end()), |w| (w.start(), w.end()));
                         let secret = match rule.secret_group {
-                            Some(g) => caps.get(g),
-                            None => caps.iter().skip(1).flatten().next(),
+                            Some(g) => locs.get(g),
+                            None => (1..locs.len()).find_map(|g| locs.get(g)),
                         }
                         .unwrap_or(whole);
                         self.consider(
@@ -286,10 +293,15 @@ impl Detector {
                             data,
                             rule,
                             ri,
-                            (ws + secret.start(), ws + secret.end()),
-                            (ws + whole.start(), ws + whole.end()),
+                            (ws + secret.0, ws + secret.1),
+                            (ws + whole.0, ws + whole.1),
                             scratch,
                         );
+                        // Past this match; an empty one would match again where it is.
+                        at = whole.1.max(whole.0 + usize::from(whole.1 == whole.0));
+                        if at > hay.len() {
+                            break;
+                        }
                     }
                 }
             }
@@ -409,7 +421,8 @@ impl Detector {
     }
 
     /// Drops a candidate whose secret overlaps one of higher standing: higher confidence, or
-    /// a specific rule over a generic one. Exact duplicates (same rule, same span) go too.
+    /// a specific rule over a generic one; and one inside a key block. Exact duplicates (same
+    /// rule, same span) go too.
     fn resolve_overlaps(&self, scratch: &mut Scratch) {
         let c = &mut scratch.cands;
         c.sort_by_key(|a| (a.start, a.end, a.rule));
@@ -430,6 +443,22 @@ impl Detector {
             for j in (i + 1)..c.len() {
                 if c[j].start >= c[i].end {
                     break;
+                }
+                // Inside a key block (a multi-line rule's match), anything else is key
+                // material that happens to look like a token.
+                let inside = |outer: &Cand, inner: &Cand| {
+                    self.rules.rules[outer.rule as usize].multiline
+                        && outer.start <= inner.start
+                        && inner.end <= outer.end
+                        && outer.end - outer.start > inner.end - inner.start
+                };
+                if inside(&c[i], &c[j]) {
+                    keep[j] = false;
+                    continue;
+                }
+                if inside(&c[j], &c[i]) {
+                    keep[i] = false;
+                    continue;
                 }
                 let (ri, rj) = (rank(&c[i]), rank(&c[j]));
                 if ri > rj {
@@ -589,6 +618,24 @@ mod tests {
         let data = b"aaa\nbb key cc\ndd";
         let (s, e) = window(data, 7, 10);
         assert_eq!(&data[s..e], b"bb key cc");
+    }
+
+    #[test]
+    fn tokens_inside_a_key_block_are_key_material() {
+        // Generated filler, not a key; one line happens to hold a Square-like token.
+        let body = [
+            "Vbc8B+ABez7gJi9cC3ufL5vq1BGPWbOqpnD4b1qXt/JRXXFYcaNXUQhC6tu8cDOH",
+            "x8hITKAQHsrpbccRBlvH0tBEt4RlVVsvlcoiRqgEEwGJ9m1F35OKWGj/dtoo1lO8",
+            "q3/EAAAZT8YVcWAMG1glnzN2C5r5kPqZT8YVcWAMG1glnzN2C5r5kPqWx7Rt/aBc", // leakhound:allow (test data)
+            "Lm4nQ2pT9vX1yZ3aB5cD7eF9gH1iJ3kL5mN7oP9qR1sT3uV5wX7yZ9aB1cD3eF5g",
+        ];
+        let pem = format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+            body.join("\n")
+        );
+        let f = detect(&pem);
+        let rules: Vec<&str> = f.iter().map(|f| f.rule_id.as_str()).collect();
+        assert_eq!(rules, vec!["private-key"], "{f:?}");
     }
 
     #[test]
