@@ -333,6 +333,44 @@ fn history_attributes_a_deleted_secret_to_its_introducing_commit() {
 }
 
 #[test]
+fn history_reports_a_secret_once_across_later_edits_of_its_file() {
+    let d = repo_with_history();
+    let key = fake::stripe();
+    d.write("src/config.py", format!("KEY = \"{key}\"\n"));
+    let introducing = d.commit_all("add config");
+    d.write("src/config.py", format!("# settings\nKEY = \"{key}\"\n"));
+    let edit = d.commit_all("comment config");
+    d.write("src/config.py", "KEY = os.environ['KEY']\n");
+    d.commit_all("remove key");
+    let a = lh()
+        .args(["history", "-f", "json", "--all-occurrences"])
+        .arg(d.path())
+        .assert()
+        .code(1);
+    let f = json(&a.get_output().stdout);
+    // Two blobs carry it; it is one secret, introduced once.
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0]["commit"], introducing);
+    assert_eq!(f[0]["line"], 1);
+    let commits: Vec<&str> = f[0]["occurrences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["commit"].as_str().unwrap())
+        .collect();
+    assert_eq!(commits, vec![introducing.as_str(), edit.as_str()]);
+    // The same secret at another path (in another blob) is another finding.
+    d.write("other/config.py", format!("KEY = \"{key}\"  # copy\n"));
+    d.commit_all("copy config");
+    let a = lh()
+        .args(["history", "-f", "json"])
+        .arg(d.path())
+        .assert()
+        .code(1);
+    assert_eq!(json(&a.get_output().stdout).len(), 2);
+}
+
+#[test]
 fn history_range_branch_and_occurrences() {
     let d = repo_with_history();
     let base = head(&d);

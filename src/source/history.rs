@@ -250,7 +250,7 @@ fn walk(git_dir: &Path, opts: &HistoryOptions, pb: &ProgressBar, threads: usize)
             }
         }
     }
-    let segments = (selected.len() / MIN_SEGMENT).clamp(1, threads.max(1) * 4);
+    let segments = (selected.len() / MIN_SEGMENT).clamp(1, threads.max(1) * 8);
     let walked = AtomicU64::new(0);
     let per_segment: Vec<Vec<BlobJob>> = selected
         .par_chunks(selected.len().div_ceil(segments).max(1))
@@ -388,7 +388,9 @@ pub fn scan(
     walked.jobs.sort_by_cached_key(|j| order.key(&j.id));
     drop(order);
     pool.install(|| {
-        walked.jobs.par_iter().for_each(|job| {
+        // Pieces of at most 256 blobs, so that a thread that runs out of work can take some
+        // from the other (each piece is still a run of neighbours in the pack).
+        walked.jobs.par_iter().with_max_len(256).for_each(|job| {
             // One repository handle and scratch per pool thread, kept for the whole scan:
             // each handle has its own pack caches, so opening one per rayon split would
             // multiply memory.
@@ -446,26 +448,79 @@ pub fn scan(
     };
 
     let results = results.into_inner().unwrap_or_default();
+    let (results, merged) = first_carriers(results, &walked.selected);
     let occurrences = if opts.all_occurrences {
-        let targets: HashSet<Oid> = results.iter().map(|(id, _, _)| *id).collect();
+        let targets: HashSet<Oid> = merged.values().flatten().copied().collect();
         occurrences(&repo, &walked.selected, &targets)
     } else {
         HashMap::new()
     };
     let mut info_cache: HashMap<Arc<str>, crate::finding::CommitInfo> = HashMap::new();
     let mut out = Vec::new();
-    for (blob, commit, mut f) in results {
+    for (_, commit, mut f) in results {
         let info = info_cache.entry(commit.clone()).or_insert_with(|| {
             let oid = Oid::from_str(&commit).unwrap_or_else(|_| Oid::zero());
             commit_info(&repo, oid)
         });
         f.commit = Some(info.clone());
-        if let Some(occ) = occurrences.get(&blob) {
-            f.occurrences = occ.clone();
+        if let Some(blobs) = merged.get(&f.fingerprint) {
+            let mut all: Vec<Occurrence> = blobs
+                .iter()
+                .filter_map(|b| occurrences.get(b))
+                .flatten()
+                .cloned()
+                .collect();
+            all.dedup();
+            f.occurrences = all;
         }
         out.push(f);
     }
     Ok((out, summary))
+}
+
+/// A finding as the scanners report it: the blob it is in and the commit that introduced
+/// that blob.
+type Found = (Oid, Arc<str>, Finding);
+
+/// Each secret once. The same secret at the same path in later versions of a file (edited
+/// elsewhere) is not news: only the findings of the earliest blob that carries it (by the
+/// topological order of the introducing commits) are kept. Also returns, by fingerprint,
+/// every blob that carried it, earliest first, for `--all-occurrences`.
+fn first_carriers(
+    results: Vec<Found>,
+    selected: &[Oid],
+) -> (Vec<Found>, HashMap<String, Vec<Oid>>) {
+    if results.is_empty() {
+        return (results, HashMap::new());
+    }
+    let rank: HashMap<Oid, usize> = selected.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    let rank_of = |commit: &str| {
+        Oid::from_str(commit)
+            .ok()
+            .and_then(|c| rank.get(&c).copied())
+            .unwrap_or(usize::MAX)
+    };
+    // fingerprint -> every (rank, blob) that carries it
+    let mut carriers: HashMap<String, Vec<(usize, Oid)>> = HashMap::new();
+    for (blob, commit, f) in &results {
+        carriers
+            .entry(f.fingerprint.clone())
+            .or_default()
+            .push((rank_of(commit), *blob));
+    }
+    let mut merged = HashMap::new();
+    let mut first: HashMap<String, Oid> = HashMap::new();
+    for (fp, mut v) in carriers {
+        v.sort_unstable();
+        v.dedup();
+        first.insert(fp.clone(), v[0].1);
+        merged.insert(fp, v.into_iter().map(|(_, b)| b).collect());
+    }
+    let kept = results
+        .into_iter()
+        .filter(|(blob, _, f)| first.get(&f.fingerprint) == Some(blob))
+        .collect();
+    (kept, merged)
 }
 
 #[allow(clippy::too_many_arguments)]
