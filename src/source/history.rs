@@ -11,7 +11,7 @@
 //! The repository is only read, never written.
 
 use super::git::{commit_info, skip_reason};
-use super::objects::{Objects, TreeEntry};
+use super::objects::{to_git2, IdSet, ObjectId, Objects, TreeEntry};
 use super::pack_order::PackOrder;
 use super::{Skip, Stats};
 use crate::detect::{Detector, Scratch, Target};
@@ -52,7 +52,7 @@ pub struct HistorySummary {
 
 /// One unique blob to scan: where it first appeared.
 struct BlobJob {
-    id: Oid,
+    id: ObjectId,
     /// The introducing commit, hex (shared by the blobs it introduced).
     commit: Arc<str>,
     path: String,
@@ -175,8 +175,8 @@ fn select_commits(repo: &Repository, opts: &HistoryOptions, pb: &ProgressBar) ->
 /// the whole history, and no commit is diffed.
 #[derive(Default)]
 struct Seen {
-    trees: HashSet<Oid>,
-    blobs: HashSet<Oid>,
+    trees: IdSet,
+    blobs: IdSet,
 }
 
 impl Seen {
@@ -187,25 +187,25 @@ impl Seen {
         &mut self,
         objects: &mut Objects,
         base: &Seen,
-        root: Oid,
-        mut new_blob: impl FnMut(Oid, String),
+        root: ObjectId,
+        mut new_blob: impl FnMut(ObjectId, String),
     ) {
         if base.trees.contains(&root) || !self.trees.insert(root) {
             return;
         }
-        let mut stack: Vec<(Oid, String)> = vec![(root, String::new())];
+        let mut stack: Vec<(ObjectId, String)> = vec![(root, String::new())];
         while let Some((tid, prefix)) = stack.pop() {
             let read = objects.tree(&tid, |entry| match entry {
                 TreeEntry::Tree(id, name) => {
-                    if !base.trees.contains(&id) && self.trees.insert(id) {
+                    if !base.trees.contains(id) && self.trees.insert(id.to_owned()) {
                         let name = String::from_utf8_lossy(name);
-                        stack.push((id, format!("{prefix}{name}/")));
+                        stack.push((id.to_owned(), format!("{prefix}{name}/")));
                     }
                 }
                 TreeEntry::Blob(id, name) => {
-                    if !base.blobs.contains(&id) && self.blobs.insert(id) {
+                    if !base.blobs.contains(id) && self.blobs.insert(id.to_owned()) {
                         let name = String::from_utf8_lossy(name);
-                        new_blob(id, format!("{prefix}{name}"));
+                        new_blob(id.to_owned(), format!("{prefix}{name}"));
                     }
                 }
             });
@@ -257,7 +257,7 @@ fn walk(git_dir: &Path, opts: &HistoryOptions, pb: &ProgressBar, threads: usize)
         .map(|commits| walk_segment(&objects_dir, &before, commits, pb, &walked))
         .collect::<Result<_>>()?;
     drop(before);
-    let mut kept: HashSet<Oid> = HashSet::new();
+    let mut kept = IdSet::default();
     let mut jobs = Vec::new();
     for segment in per_segment {
         jobs.extend(segment.into_iter().filter(|j| kept.insert(j.id)));
@@ -375,7 +375,7 @@ pub fn scan(
     let pb = progress_bar(opts.progress, "reading history");
     let found_count = AtomicU64::new(0);
     let scanned = AtomicU64::new(0);
-    let results: Mutex<Vec<(Oid, Arc<str>, Finding)>> = Mutex::new(Vec::new());
+    let results: Mutex<Vec<Found>> = Mutex::new(Vec::new());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .build()
@@ -450,7 +450,7 @@ pub fn scan(
     let results = results.into_inner().unwrap_or_default();
     let (results, merged) = first_carriers(results, &walked.selected);
     let occurrences = if opts.all_occurrences {
-        let targets: HashSet<Oid> = merged.values().flatten().copied().collect();
+        let targets: HashSet<Oid> = merged.values().flatten().map(|b| to_git2(b)).collect();
         occurrences(&repo, &walked.selected, &targets)
     } else {
         HashMap::new()
@@ -466,7 +466,7 @@ pub fn scan(
         if let Some(blobs) = merged.get(&f.fingerprint) {
             let mut all: Vec<Occurrence> = blobs
                 .iter()
-                .filter_map(|b| occurrences.get(b))
+                .filter_map(|b| occurrences.get(&to_git2(b)))
                 .flatten()
                 .cloned()
                 .collect();
@@ -480,7 +480,7 @@ pub fn scan(
 
 /// A finding as the scanners report it: the blob it is in and the commit that introduced
 /// that blob.
-type Found = (Oid, Arc<str>, Finding);
+type Found = (ObjectId, Arc<str>, Finding);
 
 /// Each secret once. The same secret at the same path in later versions of a file (edited
 /// elsewhere) is not news: only the findings of the earliest blob that carries it (by the
@@ -489,7 +489,7 @@ type Found = (Oid, Arc<str>, Finding);
 fn first_carriers(
     results: Vec<Found>,
     selected: &[Oid],
-) -> (Vec<Found>, HashMap<String, Vec<Oid>>) {
+) -> (Vec<Found>, HashMap<String, Vec<ObjectId>>) {
     if results.is_empty() {
         return (results, HashMap::new());
     }
@@ -501,7 +501,7 @@ fn first_carriers(
             .unwrap_or(usize::MAX)
     };
     // fingerprint -> every (rank, blob) that carries it
-    let mut carriers: HashMap<String, Vec<(usize, Oid)>> = HashMap::new();
+    let mut carriers: HashMap<String, Vec<(usize, ObjectId)>> = HashMap::new();
     for (blob, commit, f) in &results {
         carriers
             .entry(f.fingerprint.clone())
@@ -509,7 +509,7 @@ fn first_carriers(
             .push((rank_of(commit), *blob));
     }
     let mut merged = HashMap::new();
-    let mut first: HashMap<String, Oid> = HashMap::new();
+    let mut first: HashMap<String, ObjectId> = HashMap::new();
     for (fp, mut v) in carriers {
         v.sort_unstable();
         v.dedup();

@@ -23,18 +23,26 @@ pub struct Objects {
     buf: Vec<u8>,
 }
 
+/// An object id as gix spells it (hashes cheaply: see `IdSet`).
+pub use gix_hash::{oid, ObjectId};
+
+/// A set of object ids, hashed by their first bytes (they are already uniform hashes).
+pub type IdSet = gix_hashtable::HashSet<ObjectId>;
+
 /// The entries of a tree that a history scan follows.
 pub enum TreeEntry<'a> {
-    Tree(Oid, &'a [u8]),
+    Tree(&'a oid, &'a [u8]),
     /// A regular or executable file (not a symbolic link).
-    Blob(Oid, &'a [u8]),
+    Blob(&'a oid, &'a [u8]),
 }
 
-fn to_gix(id: &Oid) -> gix_hash::ObjectId {
-    gix_hash::ObjectId::from_bytes_or_panic(id.as_bytes())
+/// A git2 id as a gix one.
+pub fn from_git2(id: &Oid) -> ObjectId {
+    ObjectId::from_bytes_or_panic(id.as_bytes())
 }
 
-fn to_git2(id: &gix_hash::oid) -> Oid {
+/// A gix id as a git2 one.
+pub fn to_git2(id: &oid) -> Oid {
     Oid::from_bytes(id.as_bytes()).unwrap_or_else(|_| Oid::zero())
 }
 
@@ -59,8 +67,8 @@ impl Objects {
     }
 
     /// The object `id`, if it is there and of the kind `kind`.
-    fn read(&mut self, id: &Oid, kind: gix_object::Kind) -> Result<&[u8]> {
-        match self.odb.try_find(&to_gix(id), &mut self.buf) {
+    fn read(&mut self, id: &oid, kind: gix_object::Kind) -> Result<&[u8]> {
+        match self.odb.try_find(id, &mut self.buf) {
             Ok(Some(d)) if d.kind == kind => Ok(d.data),
             Ok(Some(d)) => Err(anyhow!("object {id} is a {}, not a {kind}", d.kind)),
             Ok(None) => Err(anyhow!("object {id} is missing")),
@@ -69,30 +77,29 @@ impl Objects {
     }
 
     /// The content of blob `id`.
-    pub fn blob(&mut self, id: &Oid) -> Result<&[u8]> {
+    pub fn blob(&mut self, id: &oid) -> Result<&[u8]> {
         self.read(id, gix_object::Kind::Blob)
     }
 
     /// The root tree of commit `id`.
-    pub fn commit_tree(&mut self, id: &Oid) -> Result<Oid> {
-        let data = self.read(id, gix_object::Kind::Commit)?;
+    pub fn commit_tree(&mut self, id: &Oid) -> Result<ObjectId> {
+        let data = self.read(&from_git2(id), gix_object::Kind::Commit)?;
         gix_object::CommitRefIter::from_bytes(data, gix_hash::Kind::Sha1)
             .tree_id()
-            .map(|t| to_git2(&t))
             .map_err(|e| anyhow!("commit {id} cannot be parsed: {e}"))
     }
 
     /// Calls `each` with the subtrees and files of tree `id`; symbolic links and submodules
     /// are left out.
-    pub fn tree(&mut self, id: &Oid, mut each: impl FnMut(TreeEntry)) -> Result<()> {
+    pub fn tree(&mut self, id: &oid, mut each: impl FnMut(TreeEntry)) -> Result<()> {
         let data = self.read(id, gix_object::Kind::Tree)?;
         for entry in gix_object::TreeRefIter::from_bytes(data, gix_hash::Kind::Sha1) {
             let entry = entry.map_err(|e| anyhow!("tree {id} cannot be parsed: {e}"))?;
             let name: &[u8] = entry.filename.as_ref();
             if entry.mode.is_tree() {
-                each(TreeEntry::Tree(to_git2(entry.oid), name));
+                each(TreeEntry::Tree(entry.oid, name));
             } else if entry.mode.is_blob() {
-                each(TreeEntry::Blob(to_git2(entry.oid), name));
+                each(TreeEntry::Blob(entry.oid, name));
             }
         }
         Ok(())
@@ -130,7 +137,7 @@ mod tests {
         let (d, repo, c) = repo_with_files();
         let mut objects = Objects::open(&d.path().join("objects")).unwrap();
         let root = objects.commit_tree(&c).unwrap();
-        assert_eq!(root, repo.find_commit(c).unwrap().tree_id());
+        assert_eq!(to_git2(&root), repo.find_commit(c).unwrap().tree_id());
         let mut seen = Vec::new();
         objects
             .tree(&root, |e| match e {
@@ -145,7 +152,7 @@ mod tests {
             seen,
             vec![format!("blob a.txt {a}"), "tree dir".to_string()]
         );
-        assert_eq!(objects.blob(&a).unwrap(), b"alpha\n");
+        assert_eq!(objects.blob(&from_git2(&a)).unwrap(), b"alpha\n");
     }
 
     #[test]
@@ -162,7 +169,7 @@ mod tests {
             .id();
         let mut names = Vec::new();
         objects
-            .tree(&sub, |e| {
+            .tree(&from_git2(&sub), |e| {
                 if let TreeEntry::Blob(_, n) = e {
                     names.push(n.to_vec())
                 }
@@ -170,9 +177,9 @@ mod tests {
             .unwrap();
         assert_eq!(names, vec![b"b.txt".to_vec()]);
         let missing = Oid::from_str("1234567890123456789012345678901234567890").unwrap();
-        let e = objects.blob(&missing).unwrap_err().to_string();
+        let e = objects.blob(&from_git2(&missing)).unwrap_err().to_string();
         assert!(e.contains("1234567890") && e.contains("missing"), "{e}");
-        let e = objects.blob(&c).unwrap_err().to_string();
+        let e = objects.blob(&from_git2(&c)).unwrap_err().to_string();
         assert!(e.contains("commit"), "{e}");
     }
 }

@@ -11,7 +11,6 @@
 //! themselves are still read with git2. Anything that goes wrong here only costs speed: an
 //! object this cannot place sorts first and is read like any other.
 
-use git2::Oid;
 use std::path::Path;
 
 /// Where each object sits in the repository's packs.
@@ -42,12 +41,9 @@ impl PackOrder {
 
     /// A sort key: objects of one pack in the order they are stored, loose objects (and
     /// anything not found) first.
-    pub fn key(&self, id: &Oid) -> (u32, u64) {
-        let Ok(oid) = gix_hash::oid::try_from_bytes(id.as_bytes()) else {
-            return (0, 0);
-        };
+    pub fn key(&self, id: &gix_hash::oid) -> (u32, u64) {
         for (n, index) in self.indexes.iter().enumerate() {
-            if let Some(at) = index.lookup(oid) {
+            if let Some(at) = index.lookup(id) {
                 return (n as u32 + 1, index.pack_offset_at_index(at));
             }
         }
@@ -63,13 +59,15 @@ impl PackOrder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::objects::from_git2;
+    use git2::Oid;
 
     #[test]
     fn no_pack_directory_means_no_order() {
         let d = tempfile::tempdir().unwrap();
         let order = PackOrder::load(d.path());
         assert_eq!(order.packs(), 0);
-        assert_eq!(order.key(&Oid::zero()), (0, 0));
+        assert_eq!(order.key(&from_git2(&Oid::zero())), (0, 0));
     }
 
     #[test]
@@ -106,12 +104,12 @@ mod tests {
             "{:?}",
             std::fs::read_dir(&packdir).unwrap()
         );
-        let keys: Vec<(u32, u64)> = ids.iter().map(|id| order.key(id)).collect();
+        let keys: Vec<(u32, u64)> = ids.iter().map(|id| order.key(&from_git2(id))).collect();
         assert!(keys.iter().all(|k| k.0 == 1 && k.1 >= 12), "{keys:?}");
         let mut offsets: Vec<u64> = keys.iter().map(|k| k.1).collect();
         offsets.sort();
         offsets.dedup();
         assert_eq!(offsets.len(), ids.len(), "every object has its own offset");
-        assert_eq!(order.key(&Oid::zero()), (0, 0));
+        assert_eq!(order.key(&from_git2(&Oid::zero())), (0, 0));
     }
 }
