@@ -371,6 +371,66 @@ fn history_reports_a_secret_once_across_later_edits_of_its_file() {
 }
 
 #[test]
+fn history_reads_packed_loose_and_borrowed_objects_alike() {
+    // Two packs and loose objects: the scan reads blobs in pack order, objects outside any
+    // pack first; every secret is found and attributed all the same.
+    let d = repo_with_history();
+    d.write("a.py", format!("KEY = \"{}\"\n", fake::stripe()));
+    let first = d.commit_all("first key");
+    d.git(&["gc", "-q"]);
+    d.write("b.py", format!("TOKEN = \"{}\"\n", fake::github()));
+    let second = d.commit_all("second key");
+    d.git(&["repack", "-q"]);
+    d.write("c.py", format!("KEY = \"{}\"\n", fake::stripe2()));
+    let third = d.commit_all("third key (loose)");
+    let packs = std::fs::read_dir(d.join(".git/objects/pack"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "idx")
+        })
+        .count();
+    assert_eq!(packs, 2);
+    let by_path = |dir: &std::path::Path| {
+        let a = lh()
+            .args(["history", "-f", "json"])
+            .arg(dir)
+            .assert()
+            .code(1);
+        let mut v: Vec<(String, String)> = json(&a.get_output().stdout)
+            .iter()
+            .map(|f| {
+                let p = f["path"].as_str().unwrap().to_string();
+                (p, f["commit"].as_str().unwrap().to_string())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let want = vec![
+        ("a.py".to_string(), first),
+        ("b.py".to_string(), second),
+        ("c.py".to_string(), third),
+    ];
+    assert_eq!(by_path(d.path()), want);
+    // A clone that borrows its objects from this one (objects/info/alternates).
+    let shared = Dir::new();
+    let dst = shared.join("borrowing");
+    let out = std::process::Command::new("git")
+        .args(["clone", "-q", "--shared", "--bare"])
+        .arg(d.path())
+        .arg(&dst)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(dst.join("objects/info/alternates").exists());
+    assert_eq!(by_path(&dst), want);
+}
+
+#[test]
 fn history_range_branch_and_occurrences() {
     let d = repo_with_history();
     let base = head(&d);
