@@ -254,7 +254,15 @@ fn walk(git_dir: &Path, opts: &HistoryOptions, pb: &ProgressBar, threads: usize)
     let walked = AtomicU64::new(0);
     let per_segment: Vec<Vec<BlobJob>> = selected
         .par_chunks(selected.len().div_ceil(segments).max(1))
-        .map(|commits| walk_segment(&objects_dir, &before, commits, pb, &walked))
+        .map(|commits| {
+            walk_segment(
+                &objects_dir,
+                &before,
+                commits,
+                pb,
+                (&walked, selected.len()),
+            )
+        })
         .collect::<Result<_>>()?;
     drop(before);
     let mut kept = IdSet::default();
@@ -276,7 +284,7 @@ fn walk_segment(
     before: &Seen,
     commits: &[Oid],
     pb: &ProgressBar,
-    walked: &AtomicU64,
+    (walked, total): (&AtomicU64, usize),
 ) -> Result<Vec<BlobJob>> {
     let mut objects = Objects::open(objects_dir)?;
     let mut seen = Seen::default();
@@ -300,7 +308,7 @@ fn walk_segment(
         });
         let n = walked.fetch_add(1, Ordering::Relaxed);
         if n % 512 == 0 {
-            pb.set_message(format!("reading history: {n} commits"));
+            pb.set_message(format!("reading trees: {n}/{total} commits"));
         }
     }
     Ok(jobs)
@@ -423,8 +431,10 @@ pub fn scan(
                 let n = scanned.fetch_add(1, Ordering::Relaxed);
                 if n % 256 == 0 {
                     pb.set_message(format!(
-                        "{n}/{} blobs scanned, {} findings",
+                        "{} commits, {n}/{} blobs scanned, {} MB, {} matches",
+                        walked.selected.len(),
                         walked.jobs.len(),
+                        stats.bytes.load(Ordering::Relaxed) >> 20,
                         found_count.load(Ordering::Relaxed)
                     ));
                 }
