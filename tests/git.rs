@@ -431,6 +431,25 @@ fn history_reads_packed_loose_and_borrowed_objects_alike() {
 }
 
 #[test]
+fn history_skips_and_counts_oversized_blobs_loose_or_packed() {
+    let d = repo_with_history();
+    let line = format!("KEY={}\n", fake::stripe());
+    d.write("big.env", format!("{}{line}", "x".repeat(2000)));
+    d.commit_all("big file");
+    for packed in [false, true] {
+        if packed {
+            d.git(&["gc", "-q"]);
+        }
+        lh().args(["history", "-v", "--max-file-size", "1000"])
+            .arg(d.path())
+            .assert()
+            .code(0)
+            .stderr(predicate::str::contains("1 too large"));
+        lh().args(["history"]).arg(d.path()).assert().code(1);
+    }
+}
+
+#[test]
 fn history_range_branch_and_occurrences() {
     let d = repo_with_history();
     let base = head(&d);

@@ -551,9 +551,13 @@ fn scan_blob(
         stats.skip(&job.path, Skip::Binary);
         return;
     }
-    // No size check before reading: finding a deltified object's size means reading the
-    // start of every delta in its chain. Blobs over the limit are rare, and skipped right
-    // after reading.
+    // The size first, so that a huge blob is never inflated (memory stays bounded).
+    if let Ok(size) = objects.size(&job.id) {
+        if size > opts.max_file_size {
+            stats.skip(&job.path, Skip::TooLarge);
+            return;
+        }
+    }
     let data = match objects.blob(&job.id) {
         Ok(d) => d,
         Err(e) => return stats.error(format!("{}: {e:#}", job.path)),

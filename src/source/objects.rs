@@ -76,6 +76,17 @@ impl Objects {
         }
     }
 
+    /// The size of object `id`, from its header: for a deltified object that is the start
+    /// of each delta in its chain, not the object.
+    pub fn size(&mut self, id: &oid) -> Result<u64> {
+        use gix_odb::Header;
+        match self.odb.try_header(id) {
+            Ok(Some(h)) => Ok(h.size()),
+            Ok(None) => Err(anyhow!("object {id} is missing")),
+            Err(e) => Err(anyhow!("object {id} is unreadable: {e}")),
+        }
+    }
+
     /// The content of blob `id`.
     pub fn blob(&mut self, id: &oid) -> Result<&[u8]> {
         self.read(id, gix_object::Kind::Blob)
@@ -153,6 +164,7 @@ mod tests {
             vec![format!("blob a.txt {a}"), "tree dir".to_string()]
         );
         assert_eq!(objects.blob(&from_git2(&a)).unwrap(), b"alpha\n");
+        assert_eq!(objects.size(&from_git2(&a)).unwrap(), 6);
     }
 
     #[test]
