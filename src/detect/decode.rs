@@ -163,7 +163,7 @@ pub(crate) fn scan_encoded(
             (decode_percent(run), "percent")
         } else if run.iter().all(u8::is_ascii_hexdigit) {
             (decode_hex(run), "hex")
-        } else if run.iter().all(|&b| is_b64(b) || b == b'=') && plausible_b64(run) {
+        } else if plausible_b64(run) && run.iter().all(|&b| is_b64(b) || b == b'=') {
             (decode_b64(run), "base64")
         } else {
             (None, "")
