@@ -332,7 +332,24 @@ fn ctrl_c_exits_130_promptly() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    // Signal only once the handler is in place (before that, SIGINT's default action would
+    // end the process without an exit code): on Linux, SigCgt in /proc says when.
+    let catches_sigint = |pid: u32| {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                let line = s.lines().find(|l| l.starts_with("SigCgt:"))?.to_string();
+                u64::from_str_radix(line["SigCgt:".len()..].trim(), 16).ok()
+            })
+            .is_some_and(|mask| mask & (1 << (2 - 1)) != 0)
+    };
+    let waited = std::time::Instant::now();
+    while !catches_sigint(child.id()) && waited.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if !cfg!(target_os = "linux") {
+        std::thread::sleep(Duration::from_millis(300));
+    }
     let killed = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
