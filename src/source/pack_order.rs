@@ -17,6 +17,8 @@ use std::path::Path;
 #[derive(Default)]
 pub struct PackOrder {
     indexes: Vec<gix_odb::pack::index::File>,
+    /// The index that held the last object looked up.
+    last: std::cell::Cell<usize>,
 }
 
 impl PackOrder {
@@ -36,14 +38,25 @@ impl PackOrder {
             .iter()
             .filter_map(|p| gix_odb::pack::index::File::at(p, gix_hash::Kind::Sha1).ok())
             .collect();
-        PackOrder { indexes }
+        PackOrder {
+            indexes,
+            last: std::cell::Cell::new(0),
+        }
     }
 
     /// A sort key: objects of one pack in the order they are stored, loose objects (and
     /// anything not found) first.
     pub fn key(&self, id: &gix_hash::oid) -> (u32, u64) {
-        for (n, index) in self.indexes.iter().enumerate() {
+        // Blobs found near each other in history tend to sit in the same pack (one per fetch
+        // or push): that pack is tried first.
+        let last = self.last.get();
+        let order = std::iter::once(last).chain((0..self.indexes.len()).filter(|&n| n != last));
+        for n in order {
+            let Some(index) = self.indexes.get(n) else {
+                continue;
+            };
             if let Some(at) = index.lookup(id) {
+                self.last.set(n);
                 return (n as u32 + 1, index.pack_offset_at_index(at));
             }
         }
