@@ -76,8 +76,8 @@ impl Objects {
         }
     }
 
-    /// The size of object `id`, from its header: for a deltified object that is the start
-    /// of each delta in its chain, not the object.
+    /// The size of object `id`, read from headers without inflating the object (for a
+    /// deltified object, only the first bytes of its delta are inflated).
     pub fn size(&mut self, id: &oid) -> Result<u64> {
         use gix_odb::Header;
         match self.odb.try_header(id) {
