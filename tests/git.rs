@@ -17,6 +17,17 @@ fn repo_with_history() -> Dir {
     d
 }
 
+/// `leakhound history -f json [extra] DIR`, which must exit 1; its findings.
+fn history_findings(dir: &std::path::Path, extra: &[&str]) -> Vec<serde_json::Value> {
+    let a = lh()
+        .args(["history", "-f", "json"])
+        .args(extra)
+        .arg(dir)
+        .assert()
+        .code(1);
+    json(&a.get_output().stdout)
+}
+
 #[test]
 fn staged_secret_is_found_with_staged_line_numbers() {
     let d = repo_with_history();
@@ -314,12 +325,7 @@ fn history_attributes_a_deleted_secret_to_its_introducing_commit() {
     }
     d.write("src/config.py", "KEY = os.environ['KEY']\n");
     d.commit_all("remove key");
-    let a = lh()
-        .args(["history", "-f", "json"])
-        .arg(d.path())
-        .assert()
-        .code(1);
-    let f = json(&a.get_output().stdout);
+    let f = history_findings(d.path(), &[]);
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0]["commit"], introducing);
     assert_eq!(f[0]["path"], "src/config.py");
@@ -342,12 +348,7 @@ fn history_reports_a_secret_once_across_later_edits_of_its_file() {
     let edit = d.commit_all("comment config");
     d.write("src/config.py", "KEY = os.environ['KEY']\n");
     d.commit_all("remove key");
-    let a = lh()
-        .args(["history", "-f", "json", "--all-occurrences"])
-        .arg(d.path())
-        .assert()
-        .code(1);
-    let f = json(&a.get_output().stdout);
+    let f = history_findings(d.path(), &["--all-occurrences"]);
     // Two blobs carry it; it is one secret, introduced once.
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0]["commit"], introducing);
@@ -362,12 +363,7 @@ fn history_reports_a_secret_once_across_later_edits_of_its_file() {
     // The same secret at another path (in another blob) is another finding.
     d.write("other/config.py", format!("KEY = \"{key}\"  # copy\n"));
     d.commit_all("copy config");
-    let a = lh()
-        .args(["history", "-f", "json"])
-        .arg(d.path())
-        .assert()
-        .code(1);
-    assert_eq!(json(&a.get_output().stdout).len(), 2);
+    assert_eq!(history_findings(d.path(), &[]).len(), 2);
 }
 
 #[test]
@@ -395,12 +391,7 @@ fn history_reads_packed_loose_and_borrowed_objects_alike() {
         .count();
     assert_eq!(packs, 2);
     let by_path = |dir: &std::path::Path| {
-        let a = lh()
-            .args(["history", "-f", "json"])
-            .arg(dir)
-            .assert()
-            .code(1);
-        let mut v: Vec<(String, String)> = json(&a.get_output().stdout)
+        let mut v: Vec<(String, String)> = history_findings(dir, &[])
             .iter()
             .map(|f| {
                 let p = f["path"].as_str().unwrap().to_string();
@@ -471,12 +462,7 @@ fn history_range_branch_and_occurrences() {
         .code(1);
     // Every ref (default): found once (one unique blob); every commit and path that holds
     // it is listed: a.env in both feature commits, copy/a.env in the second.
-    let a = lh()
-        .args(["history", "-f", "json", "--all-occurrences"])
-        .arg(d.path())
-        .assert()
-        .code(1);
-    let f = json(&a.get_output().stdout);
+    let f = history_findings(d.path(), &["--all-occurrences"]);
     assert_eq!(f.len(), 1);
     let mut occ: Vec<String> = f[0]["occurrences"]
         .as_array()

@@ -180,7 +180,6 @@ struct Seen {
 }
 
 impl Seen {
-    /// Walks `root`, calling `new_blob(id, path)` for blobs not seen before.
     /// Walks `root`, calling `new_blob(id, path)` for blobs not seen before. Ids in `base`
     /// count as seen too. A tree that cannot be read is reported and left out.
     fn visit(
@@ -227,10 +226,15 @@ const MIN_SEGMENT: usize = 512;
 /// within the segment; merging the segments oldest first keeps the earliest, which is the
 /// commit that introduced it. The cost is that each segment reads its first commit's trees
 /// again.
-fn walk(git_dir: &Path, opts: &HistoryOptions, pb: &ProgressBar, threads: usize) -> Result<Walked> {
+fn walk(
+    git_dir: &Path,
+    objects_dir: &Path,
+    opts: &HistoryOptions,
+    pb: &ProgressBar,
+    threads: usize,
+) -> Result<Walked> {
     let started = std::time::Instant::now();
     let repo = &Repository::open(git_dir).context("cannot open the repository")?;
-    let objects_dir = repo.commondir().join("objects");
     let selected = select_commits(repo, opts, pb)?;
     // A range or a date cut: what the boundary parents already had is not new. (Without
     // either, every parent is selected too, or missing in a shallow clone.)
@@ -238,7 +242,7 @@ fn walk(git_dir: &Path, opts: &HistoryOptions, pb: &ProgressBar, threads: usize)
     if opts.range.is_some() || opts.since.is_some() || opts.branch.is_some() {
         let selected_set: HashSet<Oid> = selected.iter().copied().collect();
         let empty = Seen::default();
-        let mut objects = Objects::open(&objects_dir)?;
+        let mut objects = Objects::open(objects_dir)?;
         for &id in &selected {
             let Ok(c) = repo.find_commit(id) else {
                 continue;
@@ -254,15 +258,7 @@ fn walk(git_dir: &Path, opts: &HistoryOptions, pb: &ProgressBar, threads: usize)
     let walked = AtomicU64::new(0);
     let per_segment: Vec<Vec<BlobJob>> = selected
         .par_chunks(selected.len().div_ceil(segments).max(1))
-        .map(|commits| {
-            walk_segment(
-                &objects_dir,
-                &before,
-                commits,
-                pb,
-                (&walked, selected.len()),
-            )
-        })
+        .map(|commits| walk_segment(objects_dir, &before, commits, pb, (&walked, selected.len())))
         .collect::<Result<_>>()?;
     drop(before);
     let mut kept = IdSet::default();
@@ -389,9 +385,9 @@ pub fn scan(
         .build()
         .context("cannot start worker threads")?;
     let threads = pool.current_num_threads();
-    let mut walked = pool.install(|| walk(&git_dir, opts, &pb, threads))?;
-    // Phase 2 reads the blobs in the order the packs store them (see pack_order).
     let objects_dir = repo.commondir().join("objects");
+    let mut walked = pool.install(|| walk(&git_dir, &objects_dir, opts, &pb, threads))?;
+    // Phase 2 reads the blobs in the order the packs store them (see pack_order).
     let order = PackOrder::load(&objects_dir);
     walked.jobs.sort_by_cached_key(|j| order.key(&j.id));
     drop(order);
@@ -399,9 +395,9 @@ pub fn scan(
         // Pieces of at most 256 blobs, so that a thread that runs out of work can take some
         // from the other (each piece is still a run of neighbours in the pack).
         walked.jobs.par_iter().with_max_len(256).for_each(|job| {
-            // One repository handle and scratch per pool thread, kept for the whole scan:
-            // each handle has its own pack caches, so opening one per rayon split would
-            // multiply memory.
+            // One object reader and scratch per pool thread, kept for the whole scan: each
+            // reader has its own delta cache, so opening one per rayon split would multiply
+            // memory.
             WORKER.with(|cell| {
                 let mut slot = cell.borrow_mut();
                 if slot.as_ref().is_none_or(|w| w.objects_dir != objects_dir) {
@@ -518,17 +514,17 @@ fn first_carriers(
             .or_default()
             .push((rank_of(commit), *blob));
     }
-    let mut merged = HashMap::new();
-    let mut first: HashMap<String, ObjectId> = HashMap::new();
-    for (fp, mut v) in carriers {
-        v.sort_unstable();
-        v.dedup();
-        first.insert(fp.clone(), v[0].1);
-        merged.insert(fp, v.into_iter().map(|(_, b)| b).collect());
-    }
+    let merged: HashMap<String, Vec<ObjectId>> = carriers
+        .into_iter()
+        .map(|(fp, mut v)| {
+            v.sort_unstable();
+            v.dedup();
+            (fp, v.into_iter().map(|(_, b)| b).collect())
+        })
+        .collect();
     let kept = results
         .into_iter()
-        .filter(|(blob, _, f)| first.get(&f.fingerprint) == Some(blob))
+        .filter(|(blob, _, f)| merged.get(&f.fingerprint).and_then(|v| v.first()) == Some(blob))
         .collect();
     (kept, merged)
 }
