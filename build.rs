@@ -3,7 +3,7 @@
 //! - every `rules/*.toml`, whole (for `leakhound rules --check`, which needs the examples);
 //! - the same files without `examples`/`negative_examples`, which is what a scan parses at
 //!   start-up (less to parse: start-up time matters for a pre-commit hook);
-//! - `src/detect/words.txt` as a sorted static array, so the word test costs nothing to set up.
+//! - `data/words/*.txt` as one sorted static array, so the word test costs nothing to set up.
 use std::{env, fs, path::Path};
 
 fn lean(src: &str, name: &str) -> String {
@@ -23,7 +23,6 @@ fn main() {
     let out_dir = env::var("OUT_DIR").unwrap();
     let dir = Path::new("rules");
     println!("cargo:rerun-if-changed=rules");
-    println!("cargo:rerun-if-changed=src/detect/words.txt");
     let mut names: Vec<String> = fs::read_dir(dir)
         .expect("rules/ directory")
         .filter_map(|e| e.ok())
@@ -56,20 +55,50 @@ fn main() {
     )
     .unwrap();
 
-    let words = fs::read_to_string("src/detect/words.txt").unwrap();
-    let mut list: Vec<&str> = words
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    fs::write(Path::new(&out_dir).join("words.rs"), words_table()).unwrap();
+}
+
+/// Every word of `data/words/*.txt`, merged into one sorted static array. Each file must be
+/// sorted and free of duplicates (so that a review of the data sees exactly what is in it).
+fn words_table() -> String {
+    let dir = Path::new("data/words");
+    println!("cargo:rerun-if-changed=data/words");
+    let mut files: Vec<_> = fs::read_dir(dir)
+        .expect("data/words directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .collect();
-    list.sort_unstable();
-    list.dedup();
+    files.sort();
+    let mut all: Vec<String> = Vec::new();
+    for f in &files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let text = fs::read_to_string(f).unwrap();
+        let mut prev: Option<&str> = None;
+        for (i, line) in text.lines().enumerate() {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            if let Some(p) = prev {
+                assert!(
+                    p < line,
+                    "{}:{}: {line:?} is not after {p:?} (keep the list sorted, without duplicates)",
+                    f.display(),
+                    i + 1
+                );
+            }
+            prev = Some(line);
+            all.push(line.to_string());
+        }
+    }
+    all.sort_unstable();
+    all.dedup();
     let mut w = format!(
-        "/// Sorted English and programming words.\npub static WORDS: [&str; {}] = [\n",
-        list.len()
+        "/// Sorted English and programming words (data/words).\npub static WORDS: [&str; {}] = [\n",
+        all.len()
     );
-    for x in list {
+    for x in all {
         w.push_str(&format!("{x:?},"));
     }
     w.push_str("];\n");
-    fs::write(Path::new(&out_dir).join("words.rs"), w).unwrap();
+    w
 }

@@ -1,10 +1,16 @@
 //! The command line: clap definitions, as close to the flags as possible, and their
-//! conversion into the settings the commands use. Nothing below `cmd` sees a clap type.
+//! conversion into the settings the commands use (one `settings()` per command, the only
+//! seam where clap types are read). Nothing below this file sees a clap type.
 
 use crate::cmd;
+use crate::cmd::history::HistorySettings;
+use crate::cmd::scan::{PathsScan, ScanTarget};
 use crate::exit;
 use crate::report::Format;
 use crate::rules::Confidence;
+use crate::source::git::dates;
+use crate::source::git::history::{HistoryOptions, Selection};
+use crate::source::git::staged::StagedOptions;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -61,7 +67,8 @@ pub enum ConfigCommand {
 
 #[derive(Debug, Args)]
 pub struct BaselineArgs {
-    /// The tree to scan (or, with --history, the repository).
+    /// The tree to scan (or, with --history, the repository; with --list, the tree whose
+    /// baseline to print, or the baseline file itself).
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
     /// The baseline file (default: .leakhound-baseline.json at the scanned root).
@@ -82,7 +89,7 @@ pub struct BaselineArgs {
     /// Do not honour .gitignore, git excludes or .leakhoundignore.
     #[arg(long)]
     pub no_ignore: bool,
-    #[arg(long, value_name = "BYTES", default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::gate::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
 }
 
@@ -192,7 +199,7 @@ pub struct CommonArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
     /// Skip files larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::gate::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
     /// Name skipped files and say why.
     #[arg(long, short = 'v')]
@@ -236,14 +243,21 @@ pub struct ScanArgs {
     pub common: CommonArgs,
 }
 
+/// `leakhound rules` prints a table or JSON; the scan report formats do not apply.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RulesFormatArg {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     /// Config file to load instead of only the defaults.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Output format: text or json.
+    /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "text")]
-    pub format: FormatArg,
+    pub format: RulesFormatArg,
     /// Check every rule against its own examples and negative examples.
     #[arg(long)]
     pub check: bool,
@@ -287,80 +301,128 @@ impl CommonArgs {
     }
 }
 
-fn baseline(a: BaselineArgs) -> anyhow::Result<i32> {
-    let rules = cmd::RuleSettings {
-        config: a.config.clone(),
-        ..Default::default()
-    };
-    let output = cmd::OutputSettings {
-        format: Format::Text,
-        report: None,
-        show_secrets: false,
-        exit_code: exit::FINDINGS,
-        min_confidence: None,
-        strict: false,
-        verbose: false,
-        color: false,
-        annotations: false,
-    };
-    let path = a.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let what = if a.history {
-        cmd::baseline::What::History(cmd::history::HistorySettings {
-            repo: path,
-            history: crate::source::history::HistoryOptions {
-                max_file_size: a.max_file_size,
-                progress: std::io::stderr().is_terminal(),
-                ..Default::default()
-            },
-            rules,
-            baseline: cmd::BaselineSettings::default(),
-            output,
-        })
-    } else {
-        cmd::baseline::What::Tree(cmd::scan::ScanSettings {
-            paths: vec![path],
-            stdin_name: "-".into(),
-            no_ignore: a.no_ignore,
-            follow: false,
-            max_file_size: a.max_file_size,
-            threads: 0,
-            staged: false,
-            all_lines: false,
-            rules,
-            baseline: cmd::BaselineSettings::default(),
-            output,
-        })
-    };
-    cmd::baseline::run(&cmd::baseline::BaselineCmd {
-        list: a.list,
-        update: a.update,
-        output: a.output,
-        what,
-    })
+impl ScanArgs {
+    fn settings(self) -> cmd::scan::ScanSettings {
+        let target = if self.staged {
+            ScanTarget::Staged(StagedOptions {
+                all_lines: self.all_lines,
+            })
+        } else {
+            ScanTarget::Paths(PathsScan {
+                paths: self.paths,
+                stdin_name: self.stdin_name,
+                no_ignore: self.no_ignore,
+                follow: self.follow,
+                threads: self.common.threads.unwrap_or(0),
+            })
+        };
+        cmd::scan::ScanSettings {
+            target,
+            max_file_size: self.common.max_file_size,
+            rules: self.common.rules(),
+            baseline: self.common.baseline(),
+            output: self.common.output(),
+        }
+    }
 }
 
-fn history(a: HistoryArgs) -> anyhow::Result<i32> {
-    let since = match &a.since {
-        Some(d) => Some(crate::source::git::parse_date(d)?),
-        None => None,
-    };
-    let settings = cmd::history::HistorySettings {
-        repo: a.repo.clone().unwrap_or_else(|| PathBuf::from(".")),
-        history: crate::source::history::HistoryOptions {
-            range: a.range.clone(),
-            since,
-            branch: a.branch.clone(),
-            include_stash: a.include_stash,
-            all_occurrences: a.all_occurrences,
-            max_file_size: a.common.max_file_size,
-            progress: std::io::stderr().is_terminal(),
-            threads: a.common.threads.unwrap_or(0),
-        },
-        rules: a.common.rules(),
-        baseline: a.common.baseline(),
-        output: a.common.output(),
-    };
-    cmd::history::run(&settings)
+impl HistoryArgs {
+    fn settings(self) -> anyhow::Result<HistorySettings> {
+        let since = match &self.since {
+            Some(d) => Some(dates::parse_date(d)?),
+            None => None,
+        };
+        Ok(HistorySettings {
+            repo: self.repo.unwrap_or_else(|| PathBuf::from(".")),
+            history: HistoryOptions {
+                selection: Selection {
+                    range: self.range,
+                    since,
+                    branch: self.branch,
+                    include_stash: self.include_stash,
+                },
+                all_occurrences: self.all_occurrences,
+                progress: std::io::stderr().is_terminal(),
+                threads: self.common.threads.unwrap_or(0),
+            },
+            max_file_size: self.common.max_file_size,
+            rules: self.common.rules(),
+            baseline: self.common.baseline(),
+            output: self.common.output(),
+        })
+    }
+}
+
+impl BaselineArgs {
+    fn settings(self) -> cmd::baseline::BaselineCmd {
+        let rules = cmd::RuleSettings {
+            config: self.config.clone(),
+            ..Default::default()
+        };
+        // Recording a baseline reports nothing: findings go to the file.
+        let output = cmd::OutputSettings {
+            format: Format::Text,
+            report: None,
+            show_secrets: false,
+            exit_code: exit::FINDINGS,
+            min_confidence: None,
+            strict: false,
+            verbose: false,
+            color: false,
+            annotations: false,
+        };
+        let path = self.path.clone().unwrap_or_else(|| PathBuf::from("."));
+        let what = if self.history {
+            cmd::baseline::What::History(HistorySettings {
+                repo: path,
+                history: HistoryOptions {
+                    progress: std::io::stderr().is_terminal(),
+                    ..Default::default()
+                },
+                max_file_size: self.max_file_size,
+                rules,
+                baseline: cmd::BaselineSettings::default(),
+                output,
+            })
+        } else {
+            cmd::baseline::What::Tree(cmd::scan::ScanSettings {
+                target: ScanTarget::Paths(PathsScan {
+                    paths: vec![path],
+                    stdin_name: "-".into(),
+                    no_ignore: self.no_ignore,
+                    ..Default::default()
+                }),
+                max_file_size: self.max_file_size,
+                rules,
+                baseline: cmd::BaselineSettings::default(),
+                output,
+            })
+        };
+        cmd::baseline::BaselineCmd {
+            list: self.list,
+            list_root: self.path,
+            update: self.update,
+            output: self.output,
+            what,
+        }
+    }
+}
+
+impl RulesArgs {
+    fn settings(self) -> cmd::rules::RulesSettings {
+        cmd::rules::RulesSettings {
+            rules: cmd::RuleSettings {
+                config: self.config,
+                with_examples: self.check,
+                ..Default::default()
+            },
+            format: match self.format {
+                RulesFormatArg::Text => cmd::rules::RulesFormat::Text,
+                RulesFormatArg::Json => cmd::rules::RulesFormat::Json,
+            },
+            check: self.check,
+        }
+    }
 }
 
 /// Parses the command line, runs the command, and returns the process exit code.
@@ -391,26 +453,19 @@ pub fn main() -> i32 {
     }
     let result = match cli.command {
         Command::Scan(a) => {
-            let threads = a.common.threads.unwrap_or(0);
-            let settings = cmd::scan::ScanSettings {
-                paths: a.paths,
-                stdin_name: a.stdin_name,
-                no_ignore: a.no_ignore,
-                follow: a.follow,
-                max_file_size: a.common.max_file_size,
-                threads,
-                staged: a.staged,
-                all_lines: a.all_lines,
-                rules: a.common.rules(),
-                baseline: a.common.baseline(),
-                output: a.common.output(),
-            };
-            cmd::scan::run(&settings)
+            if a.staged && !a.paths.is_empty() {
+                eprintln!(
+                    "error: --staged scans the index; it takes no paths (use -C DIR for \
+                     another repository)"
+                );
+                return exit::ERROR;
+            }
+            cmd::scan::run(&a.settings())
         }
-        Command::History(a) => history(a),
+        Command::History(a) => a.settings().and_then(|s| cmd::history::run(&s)),
         Command::InstallHook(a) => cmd::hook::install(std::path::Path::new("."), a.force),
         Command::UninstallHook => cmd::hook::uninstall(std::path::Path::new(".")),
-        Command::Baseline(a) => baseline(a),
+        Command::Baseline(a) => cmd::baseline::run(&a.settings()),
         Command::Config(ConfigCommand::Check { file }) => cmd::config::check(file),
         Command::Completions { shell } => {
             let mut c = <Cli as clap::CommandFactory>::command();
@@ -424,16 +479,7 @@ pub fn main() -> i32 {
                 .map(|_| exit::CLEAN)
                 .map_err(Into::into)
         }
-        Command::Rules(a) => cmd::rules::run(&cmd::rules::RulesSettings {
-            rules: cmd::RuleSettings {
-                config: a.config,
-                no_default_allowlist: false,
-                with_examples: a.check,
-                exclude_tests: false,
-            },
-            json: matches!(a.format, FormatArg::Json | FormatArg::Jsonl),
-            check: a.check,
-        }),
+        Command::Rules(a) => cmd::rules::run(&a.settings()),
     };
     match result {
         Ok(code) => code,

@@ -1,12 +1,11 @@
 //! leakhound: a fast secret scanner for working trees, staged changes and git history.
 //!
-//! Data flows one way: [`source`] (bytes and where they came from) -> [`detect`] (rules,
-//! keyword prefilter, regexes, entropy, decoders, allowlists) -> [`finding`] -> [`baseline`]
-//! -> [`report`]. [`cli`] turns the command line into settings and [`cmd`] runs one
+//! Data flows one way: [`source`] (a directory walk, stdin, the staged index, git history:
+//! bytes and where they came from) -> [`gate`] (one place decides what is scanned and counts
+//! what is not) -> [`detect`] (rules, keyword prefilter, regexes, entropy, decoders,
+//! allowlists) -> [`finding`] -> [`baseline`] -> [`report`]. [`rules`] is the rule data
+//! detection runs. [`cli`] turns the command line into settings and [`cmd`] runs one
 //! subcommand each; `main.rs` only calls [`cli::main`].
-
-// zlib-rs exports the zlib C API; linking it makes libgit2 inflate with it.
-use libz_rs_sys as _;
 
 pub mod baseline;
 pub mod cli;
@@ -14,6 +13,7 @@ pub mod cmd;
 pub mod detect;
 pub mod exit;
 pub mod finding;
+pub mod gate;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -9,8 +9,11 @@ use anyhow::{Context, Result};
 use std::path::PathBuf;
 
 pub struct BaselineCmd {
-    /// `--list`: print the entries of the baseline and stop.
+    /// `--list`: print the entries of the baseline (of `output`, or the one at the root of
+    /// `list_root`) and stop.
     pub list: bool,
+    /// The tree whose baseline `--list` prints (the PATH argument).
+    pub list_root: Option<PathBuf>,
     /// `--update`: merge into the existing file instead of replacing it.
     pub update: bool,
     /// Where to write (default: `.leakhound-baseline.json` at the scanned root).
@@ -26,10 +29,13 @@ pub enum What {
 
 pub fn run(c: &BaselineCmd) -> Result<i32> {
     if c.list {
-        let path = c
-            .output
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_FILE));
+        let path = match (&c.output, &c.list_root) {
+            (Some(file), _) => file.clone(),
+            // PATH names the baseline itself, or the tree at whose root it lies.
+            (None, Some(p)) if p.is_file() => p.clone(),
+            (None, Some(root)) => root.join(DEFAULT_FILE),
+            (None, None) => PathBuf::from(DEFAULT_FILE),
+        };
         let b = Baseline::load(&path)?;
         for e in &b.entries {
             let status = e

@@ -2,11 +2,10 @@
 //! that introduced it.
 
 use super::scan::Scanned;
-use super::{load_rules, BaselineSettings, OutputSettings, RuleSettings};
-use crate::detect::Detector;
-use crate::source::git::discover;
-use crate::source::history::{self, HistoryOptions};
-use crate::source::Stats;
+use super::{BaselineSettings, OutputSettings, RuleSettings};
+use crate::gate::{Gate, Stats};
+use crate::source::git::history::{self, HistoryOptions};
+use crate::source::git::Repo;
 use anyhow::Result;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -14,6 +13,7 @@ use std::time::Instant;
 pub struct HistorySettings {
     pub repo: PathBuf,
     pub history: HistoryOptions,
+    pub max_file_size: u64,
     pub rules: RuleSettings,
     pub baseline: BaselineSettings,
     pub output: OutputSettings,
@@ -26,17 +26,16 @@ pub fn run(s: &HistorySettings) -> Result<i32> {
 /// Runs the history scan and returns its findings unfiltered.
 pub fn collect(s: &HistorySettings) -> Result<Scanned> {
     let started = Instant::now();
-    let repo = discover(&s.repo)?;
-    let root = repo
-        .workdir()
-        .map(|p| p.to_path_buf())
-        .unwrap_or_else(|| repo.path().to_path_buf());
-    drop(repo);
-    let rules = load_rules(&s.rules, Some(&root))?;
-    let mut detector = Detector::new(rules);
-    detector.exclude_tests = s.rules.exclude_tests;
+    let repo = Repo::discover(&s.repo)?;
+    let root = repo.root();
+    let detector = s.rules.detector(Some(&root), false)?;
     let stats = Stats::new(s.output.verbose);
-    let (findings, summary) = history::scan(&s.repo, &s.history, &detector, &stats)?;
+    let gate = Gate {
+        detector: &detector,
+        stats: &stats,
+        max_file_size: s.max_file_size,
+    };
+    let (findings, summary) = history::scan(&repo, &s.history, &gate)?;
     eprintln!(
         "leakhound: history: {} commits, {} unique blobs (history read in {:.2}s){}",
         summary.commits,
@@ -51,7 +50,6 @@ pub fn collect(s: &HistorySettings) -> Result<Scanned> {
     Ok(Scanned {
         findings,
         stats,
-        detector,
         root: Some(root),
         started,
     })

@@ -3,7 +3,7 @@
 //! `--force` installation refuses; with it, the old hook is kept as a backup and chained.
 
 use crate::exit;
-use crate::source::git::discover;
+use crate::source::git::Repo;
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
@@ -15,18 +15,7 @@ const BACKUP: &str = "pre-commit.leakhound-backup";
 
 /// The hooks directory git will use for the repository at `dir`.
 pub fn hooks_dir(dir: &Path) -> Result<PathBuf> {
-    let repo = discover(dir)?;
-    let cfg = repo.config().context("cannot read git config")?;
-    if let Ok(p) = cfg.get_path("core.hooksPath") {
-        // Relative hooksPath is relative to the work tree root (git's rule for non-bare).
-        let base = repo
-            .workdir()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| repo.path().to_path_buf());
-        return Ok(if p.is_absolute() { p } else { base.join(p) });
-    }
-    // Linked worktrees share the main repository's hooks.
-    Ok(repo.commondir().join("hooks"))
+    Repo::discover(dir)?.hooks_dir()
 }
 
 fn is_ours(path: &Path) -> bool {

@@ -1,5 +1,6 @@
-//! One module per subcommand, orchestration only, plus what they share: loading the rules
-//! for a root, and finishing a scan (filter, sort, report, summary, exit code).
+//! One module per subcommand, orchestration only, plus what they share: the settings the
+//! command line is turned into (`cli` builds them; nothing here sees a clap type), loading
+//! the rules for a root, and finishing a scan (filter, sort, report, summary, exit code).
 
 pub mod baseline;
 pub mod config;
@@ -9,11 +10,12 @@ pub mod rules;
 pub mod scan;
 
 use crate::baseline::{self as bl, Baseline};
+use crate::detect::{Detector, DetectorOptions};
 use crate::exit;
 use crate::finding::{self, Finding};
+use crate::gate::Stats;
 use crate::report::{self, Format};
 use crate::rules::{Confidence, LoadOptions, RuleSet};
-use crate::source::Stats;
 use anyhow::{Context as _, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,6 +24,7 @@ use std::time::Instant;
 /// The config file discovered at a scanned root when `--config` is not given.
 pub const ROOT_CONFIG: &str = ".leakhound.toml";
 
+/// Which rules and allowlists apply, and what the detector skips.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSettings {
     pub config: Option<PathBuf>,
@@ -29,6 +32,21 @@ pub struct RuleSettings {
     pub with_examples: bool,
     /// Skip test code and fixtures.
     pub exclude_tests: bool,
+}
+
+impl RuleSettings {
+    /// Loads the rules for `root` (see [`load_rules`]) and builds the detector; `small_input`
+    /// for a few small inputs (a hook, stdin, named files).
+    pub fn detector(&self, root: Option<&Path>, small_input: bool) -> Result<Detector> {
+        let rules = load_rules(self, root)?;
+        Ok(Detector::new(
+            rules,
+            DetectorOptions {
+                exclude_tests: self.exclude_tests,
+                small_input,
+            },
+        ))
+    }
 }
 
 /// Which baseline applies: `--baseline FILE`, else `.leakhound-baseline.json` at the root if
@@ -71,26 +89,6 @@ pub struct OutputSettings {
     pub annotations: bool,
 }
 
-/// The `origin` remote's URL of the repository around `dir`, if any (for SARIF).
-pub fn origin_url(dir: &Path) -> Option<String> {
-    let repo = git2::Repository::discover(dir).ok()?;
-    let remote = repo.find_remote("origin").ok()?;
-    let url = remote.url()?.to_string();
-    // Never put credentials embedded in a remote URL into a report.
-    Some(match url.split_once("://") {
-        Some((scheme, rest)) => match rest.split_once('@') {
-            Some((_, host))
-                if !rest[..rest.find('/').unwrap_or(rest.len())].is_empty()
-                    && rest.find('@') < rest.find('/') =>
-            {
-                format!("{scheme}://{host}")
-            }
-            _ => url,
-        },
-        None => url,
-    })
-}
-
 /// Loads the rules: `--config` if given, else `.leakhound.toml` at `root` if present, on top
 /// of the embedded defaults. Warnings are printed to stderr.
 pub fn load_rules(s: &RuleSettings, root: Option<&Path>) -> Result<RuleSet> {
@@ -129,7 +127,6 @@ fn human_bytes(n: u64) -> String {
 pub fn finish(
     mut findings: Vec<Finding>,
     stats: &Stats,
-    rules: &RuleSet,
     out: &OutputSettings,
     started: Instant,
     baseline: Option<&Baseline>,
@@ -143,7 +140,6 @@ pub fn finish(
     let ctx = report::Context {
         show_secrets: out.show_secrets,
         color: out.color,
-        rules,
         repository_uri,
     };
     let stdout = std::io::stdout();
@@ -180,7 +176,7 @@ pub fn finish(
             }
         }
     }
-    print_summary(&findings, stats, out, started, suppressed);
+    print_summary(&findings, stats, started, suppressed);
     let failed_files = stats.errors() > 0 && out.strict;
     Ok(if failed_files {
         exit::ERROR
@@ -191,13 +187,7 @@ pub fn finish(
     })
 }
 
-fn print_summary(
-    findings: &[Finding],
-    stats: &Stats,
-    out: &OutputSettings,
-    started: Instant,
-    suppressed: usize,
-) {
+fn print_summary(findings: &[Finding], stats: &Stats, started: Instant, suppressed: usize) {
     let mut line = format!(
         "leakhound: scanned {} files ({}) in {:.2}s: {} finding{}",
         stats.files(),
@@ -221,13 +211,7 @@ fn print_summary(
         line.push_str(&format!("; {} unreadable", stats.errors()));
     }
     eprintln!("{line}");
-    if out.verbose {
-        if let Ok(names) = stats.skipped_names.lock() {
-            let mut names = names.clone();
-            names.sort();
-            for (p, why) in names {
-                eprintln!("  skipped {p}: {}", why.as_str());
-            }
-        }
+    for (p, why) in stats.skipped_names() {
+        eprintln!("  skipped {p}: {}", why.as_str());
     }
 }

@@ -1,15 +1,22 @@
 //! `leakhound rules`: what is in force, and `--check` of every rule's own examples.
 
-use super::{load_rules, RuleSettings};
+use super::RuleSettings;
+use crate::detect::check;
 use crate::exit;
-use crate::rules::check;
 
 use anyhow::Result;
 use serde::Serialize;
 
+/// The two shapes `leakhound rules` prints (the scan formats do not apply to a rule list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RulesFormat {
+    Text,
+    Json,
+}
+
 pub struct RulesSettings {
     pub rules: RuleSettings,
-    pub json: bool,
+    pub format: RulesFormat,
     pub check: bool,
 }
 
@@ -24,7 +31,7 @@ struct RuleRow<'a> {
 }
 
 pub fn run(s: &RulesSettings) -> Result<i32> {
-    let detector = crate::detect::Detector::new(load_rules(&s.rules, None)?);
+    let detector = s.rules.detector(None, false)?;
     let set = &detector.rules;
     if s.check {
         let failures = check::check_all(&detector);
@@ -42,7 +49,7 @@ pub fn run(s: &RulesSettings) -> Result<i32> {
             exit::FINDINGS
         });
     }
-    if s.json {
+    if s.format == RulesFormat::Json {
         let rows: Vec<RuleRow> = set
             .rules
             .iter()

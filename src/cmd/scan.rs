@@ -1,25 +1,39 @@
-//! `leakhound scan`: files, directories and stdin.
+//! `leakhound scan`: files, directories and stdin, or the staged index.
 
-use super::{finish, load_rules, BaselineSettings, OutputSettings, RuleSettings};
-use crate::detect::Detector;
+use super::{finish, BaselineSettings, OutputSettings, RuleSettings};
 use crate::finding::Finding;
-use crate::source::{self, fs::WalkOptions, Stats};
+use crate::gate::{Gate, Stats};
+use crate::source::git::staged::{self, StagedOptions};
+use crate::source::git::{repo, Repo};
+use crate::source::{self, fs::WalkOptions};
 use anyhow::{bail, Result};
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// What `scan` reads.
 #[derive(Debug, Clone)]
-pub struct ScanSettings {
+pub enum ScanTarget {
+    /// Files and directories; `-` among them reads stdin.
+    Paths(PathsScan),
+    /// The staged index of the repository around the current directory.
+    Staged(StagedOptions),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PathsScan {
+    /// Files and directories; empty means `.`.
     pub paths: Vec<PathBuf>,
+    /// The name stdin is reported under.
     pub stdin_name: String,
     pub no_ignore: bool,
     pub follow: bool,
-    pub max_file_size: u64,
     pub threads: usize,
-    /// Scan the staged index instead of paths.
-    pub staged: bool,
-    /// With `staged`: every line of the changed files, not only added lines.
-    pub all_lines: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScanSettings {
+    pub target: ScanTarget,
+    pub max_file_size: u64,
     pub rules: RuleSettings,
     pub baseline: BaselineSettings,
     pub output: OutputSettings,
@@ -29,7 +43,6 @@ pub struct ScanSettings {
 pub struct Scanned {
     pub findings: Vec<Finding>,
     pub stats: Stats,
-    pub detector: Detector,
     /// Where `.leakhound.toml` and the default baseline are looked for.
     pub root: Option<PathBuf>,
     pub started: Instant,
@@ -39,11 +52,10 @@ impl Scanned {
     /// Applies the baseline found from `root` (or named), reports, and returns the exit code.
     pub fn finish(self, output: &OutputSettings, baseline: &BaselineSettings) -> Result<i32> {
         let b = baseline.resolve(self.root.as_deref())?;
-        let uri = self.root.as_deref().and_then(super::origin_url);
+        let uri = self.root.as_deref().and_then(repo::origin_url);
         finish(
             self.findings,
             &self.stats,
-            &self.detector.rules,
             output,
             self.started,
             b.as_ref(),
@@ -58,14 +70,18 @@ pub fn run(s: &ScanSettings) -> Result<i32> {
 
 /// Runs the scan and returns its findings unfiltered.
 pub fn collect(s: &ScanSettings) -> Result<Scanned> {
-    if s.staged {
-        return collect_staged(s);
+    match &s.target {
+        ScanTarget::Paths(p) => collect_paths(s, p),
+        ScanTarget::Staged(o) => collect_staged(s, *o),
     }
+}
+
+fn collect_paths(s: &ScanSettings, p: &PathsScan) -> Result<Scanned> {
     let started = Instant::now();
-    let paths = if s.paths.is_empty() {
+    let paths = if p.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        s.paths.clone()
+        p.paths.clone()
     };
     let (stdin, roots): (Vec<PathBuf>, Vec<PathBuf>) =
         paths.into_iter().partition(|p| p.as_os_str() == "-");
@@ -76,67 +92,53 @@ pub fn collect(s: &ScanSettings) -> Result<Scanned> {
         }
     }
     let config_root = roots.first().filter(|r| r.is_dir()).cloned();
-    let rules = load_rules(&s.rules, config_root.as_deref())?;
     // A few files or stdin: build the keyword automaton for a fast start, not for throughput.
     let small = roots.len() <= 16 && roots.iter().all(|r| r.is_file());
-    let mut detector = if small {
-        Detector::for_small_input(rules)
-    } else {
-        Detector::new(rules)
-    };
-    detector.exclude_tests = s.rules.exclude_tests;
+    let detector = s.rules.detector(config_root.as_deref(), small)?;
     let stats = Stats::new(s.output.verbose);
+    let gate = Gate {
+        detector: &detector,
+        stats: &stats,
+        max_file_size: s.max_file_size,
+    };
     let mut findings = Vec::new();
     if !stdin.is_empty() {
         let mut input = std::io::stdin().lock();
-        findings.extend(source::stdin::scan(
-            &mut input,
-            &s.stdin_name,
-            s.max_file_size,
-            &detector,
-            &stats,
-        )?);
+        findings.extend(source::stdin::scan(&mut input, &p.stdin_name, &gate)?);
     }
     if !roots.is_empty() {
         let opts = WalkOptions {
             roots,
-            no_ignore: s.no_ignore,
-            follow: s.follow,
-            max_file_size: s.max_file_size,
-            threads: s.threads,
+            no_ignore: p.no_ignore,
+            follow: p.follow,
+            threads: p.threads,
         };
-        findings.extend(source::fs::scan(&opts, &detector, &stats));
+        findings.extend(source::fs::scan(&opts, &gate));
     }
     Ok(Scanned {
         findings,
         stats,
-        detector,
         root: config_root,
         started,
     })
 }
 
 /// `scan --staged`: the index of the repository around the current directory.
-fn collect_staged(s: &ScanSettings) -> Result<Scanned> {
+fn collect_staged(s: &ScanSettings, opts: StagedOptions) -> Result<Scanned> {
     let started = Instant::now();
-    if !s.paths.is_empty() {
-        bail!("--staged scans the index; it takes no paths (use -C DIR for another repository)");
-    }
-    let repo = crate::source::git::discover(std::path::Path::new("."))?;
+    let repo = Repo::discover(std::path::Path::new("."))?;
     let root = repo.workdir().map(|p| p.to_path_buf());
-    let rules = load_rules(&s.rules, root.as_deref())?;
-    let mut detector = Detector::for_small_input(rules);
-    detector.exclude_tests = s.rules.exclude_tests;
+    let detector = s.rules.detector(root.as_deref(), true)?;
     let stats = Stats::new(s.output.verbose);
-    let opts = source::staged::StagedOptions {
-        all_lines: s.all_lines,
+    let gate = Gate {
+        detector: &detector,
+        stats: &stats,
         max_file_size: s.max_file_size,
     };
-    let findings = source::staged::scan(&repo, &opts, &detector, &stats)?;
+    let findings = staged::scan(&repo, opts, &gate)?;
     Ok(Scanned {
         findings,
         stats,
-        detector,
         root,
         started,
     })

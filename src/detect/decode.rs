@@ -1,10 +1,11 @@
 //! Decoders: secrets hidden in base64, hex or percent-encoded text.
 //!
-//! Only runs of plausible length and alphabet are decoded, and only decoded text that is
-//! mostly printable is scanned again (at most [`MAX_DEPTH`] levels). A finding inside decoded
-//! text points at the encoded run and says which encoding it was.
+//! A leaf: it finds runs of plausible length and alphabet, decodes them, and yields the
+//! decoded text with its span ([`Decoded`]); it knows nothing of rules. The matcher scans the
+//! decoded text again (at most [`MAX_DEPTH`] levels), applies the same allow markers to the
+//! original line, and reports a finding inside decoded text at the encoded run, saying which
+//! encoding it was.
 
-use super::matcher::{Cand, Detector, Scratch, Target};
 use base64::Engine;
 
 /// How many decoding levels are followed (base64 inside base64, ...).
@@ -102,7 +103,6 @@ fn decode_percent(run: &[u8]) -> Option<Vec<u8>> {
     (escapes >= 2).then_some(out)
 }
 
-/// Finds encoded runs in `data`, decodes them and scans the result.
 /// Every decoding of `run` that succeeds, by encoding name (for tests and fuzzing).
 pub fn decode_any(run: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
     let mut out = Vec::new();
@@ -118,17 +118,23 @@ pub fn decode_any(run: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
     out
 }
 
-/// Only `data[from..to]` is searched for runs (the lines where some rule's keyword occurred),
-/// which keeps decoding off the hot path of files with nothing secret-like in them.
-pub(crate) fn scan_encoded(
-    det: &Detector,
-    t: &Target,
-    data: &[u8],
-    from: usize,
-    to: usize,
-    scratch: &mut Scratch,
-    depth: u8,
-) {
+/// A run of encoded text and what it decodes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The encoded run's span in the searched data.
+    pub start: usize,
+    pub end: usize,
+    pub encoding: &'static str,
+    /// The decoded bytes: mostly printable text, at least 8 bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Appends to `out` every encoded run in `data[from..to]` that decodes to printable text.
+///
+/// Only the lines where some rule's keyword occurred are searched (the caller passes those
+/// regions), which keeps decoding off the hot path of files with nothing secret-like in them.
+/// The caller scans the decoded bytes again, at most [`MAX_DEPTH`] levels deep.
+pub fn encoded_runs(data: &[u8], from: usize, to: usize, out: &mut Vec<Decoded>) {
     let mut i = from;
     let n = to;
     while i + MIN_RUN <= n {
@@ -168,30 +174,16 @@ pub(crate) fn scan_encoded(
         } else {
             (None, "")
         };
-        let Some(decoded) = decoded else { continue };
-        if decoded.len() < 8 || !printable(&decoded) {
+        let Some(bytes) = decoded else { continue };
+        if bytes.len() < 8 || !printable(&bytes) {
             continue;
         }
-        let outer = det.take_cands(scratch);
-        det.collect(t, &decoded, scratch, depth + 1);
-        let inner = det.take_cands(scratch);
-        det.restore_cands(scratch, outer);
-        for c in inner {
-            let secret = c
-                .decoded
-                .clone()
-                .unwrap_or_else(|| decoded[c.start..c.end].to_vec());
-            det.push_decoded(
-                scratch,
-                Cand {
-                    start,
-                    end,
-                    encoding: Some(c.encoding.unwrap_or(encoding)),
-                    decoded: Some(secret),
-                    ..c
-                },
-            );
-        }
+        out.push(Decoded {
+            start,
+            end,
+            encoding,
+            bytes,
+        });
     }
 }
 
@@ -216,5 +208,21 @@ mod tests {
         assert_eq!(decode_hex(b"6869").unwrap(), b"hi");
         assert_eq!(decode_percent(b"a%3Db%26c").unwrap(), b"a=b&c");
         assert!(decode_percent(b"a%3Db").is_none());
+    }
+
+    #[test]
+    fn runs_are_found_with_their_spans() {
+        let line = b"data: c2tfdGVzdF92ZXJ5X3NlY3JldF9rZXlfMTIzNDU= rest";
+        let mut out = Vec::new();
+        encoded_runs(line, 0, line.len(), &mut out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(
+            (out[0].start, out[0].end, out[0].encoding),
+            (6, 46, "base64")
+        );
+        assert!(out[0].bytes.starts_with(b"sk_test_"));
+        out.clear();
+        encoded_runs(b"AbstractTokenizerFactoryBuilder", 0, 31, &mut out);
+        assert!(out.is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! `--format csv`: a header row and one row per finding, with the JSON report's fields.
 
+use super::context::Context;
 use super::json::JsonFinding;
-use super::Context;
 use crate::finding::Finding;
 use std::io::{self, Write};
 

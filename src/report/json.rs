@@ -1,7 +1,7 @@
 //! `--format json` (an array) and `--format jsonl` (one object a line). Field names are
 //! stable: add fields, never rename them.
 
-use super::Context;
+use super::context::Context;
 use crate::finding::{Finding, Occurrence};
 use serde::Serialize;
 use std::io::{self, Write};

@@ -1,7 +1,7 @@
 //! `--format junit`: one failing test case per finding (masked), or one passing test case
 //! when clean, so CI dashboards show the scan as a test run.
 
-use super::Context;
+use super::context::Context;
 use crate::finding::Finding;
 use std::io::{self, Write};
 

@@ -4,7 +4,7 @@
 //! `ruleId` and `ruleIndex`, carry a masked message, a region, and our fingerprint in
 //! `partialFingerprints`. History results carry their commit in `properties`.
 
-use super::Context;
+use super::context::Context;
 use crate::finding::Finding;
 use crate::rules::Severity;
 use serde_sarif::sarif::{

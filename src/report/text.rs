@@ -1,7 +1,7 @@
 //! `--format text`: findings grouped by file, for people. Colored only when asked (the caller
 //! decides from the terminal and `NO_COLOR`).
 
-use super::Context;
+use super::context::Context;
 use crate::finding::Finding;
 use colored::Colorize;
 use std::io::{self, Write};

@@ -1,8 +1,9 @@
 //! Rules as data: the TOML syntax, validation, the embedded defaults and how configs combine.
+//! Nothing here depends on detection; checking rules against their examples is
+//! `detect::check`.
 
 pub mod allowlist;
 pub mod builtin;
-pub mod check;
 pub mod pattern;
 pub mod rule;
 pub mod set;

@@ -1,12 +1,12 @@
-//! Files and directories: an ignore-aware parallel walk (the `ignore` crate).
+//! Files and directories as a source: an ignore-aware parallel walk (the `ignore` crate)
+//! handing every entry to the gate.
 //!
 //! Hidden files are scanned (`.env`, `.npmrc` are where secrets live); `.git/` never is.
 //! Symlinks are not followed unless asked (then `ignore` detects loops); FIFOs and devices
 //! are skipped without being opened.
 
-use super::{has_binary_extension, looks_binary, Skip, Stats};
-use crate::detect::{Detector, Scratch, Target};
 use crate::finding::Finding;
+use crate::gate::{Content, Gate, Item, Kind, Origin, Worker};
 use ignore::{WalkBuilder, WalkState};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -15,12 +15,11 @@ use std::sync::Mutex;
 /// The gitignore-syntax file of paths leakhound should not scan.
 pub const IGNORE_FILE: &str = ".leakhoundignore";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct WalkOptions {
     pub roots: Vec<PathBuf>,
     pub no_ignore: bool,
     pub follow: bool,
-    pub max_file_size: u64,
     pub threads: usize,
 }
 
@@ -56,88 +55,54 @@ fn report_path(path: &Path, single_dir_root: Option<&Path>) -> String {
     display_path(path)
 }
 
-/// Reads up to `limit + 1` bytes into `buf` (so growth past the limit is noticed).
-fn read_into(path: &Path, limit: u64, buf: &mut Vec<u8>) -> std::io::Result<()> {
-    buf.clear();
-    let f = std::fs::File::open(path)?;
-    f.take(limit + 1).read_to_end(buf)?;
-    Ok(())
+/// A file's content, read only if the gate lets it through: at most `limit + 1` bytes, so
+/// no stat is needed to notice an oversized file.
+struct FileContent<'a>(&'a Path);
+
+impl Content for FileContent<'_> {
+    fn read<'a>(&'a mut self, limit: u64, buf: &'a mut Vec<u8>) -> std::io::Result<&'a [u8]> {
+        buf.clear();
+        std::fs::File::open(self.0)?
+            .take(limit + 1)
+            .read_to_end(buf)?;
+        Ok(buf)
+    }
 }
 
-/// Per-thread state of a scan.
-struct Worker<'a> {
-    opts: &'a WalkOptions,
-    detector: &'a Detector,
-    stats: &'a Stats,
-    scratch: Scratch,
-    buf: Vec<u8>,
-    found: Vec<Finding>,
+/// What a walked or named path is, for the gate (FIFOs and devices are never opened).
+fn kind(ft: std::fs::FileType) -> Kind {
+    if ft.is_symlink() {
+        Kind::Symlink
+    } else if ft.is_file() {
+        Kind::File
+    } else {
+        Kind::Special
+    }
 }
 
-impl Worker<'_> {
-    /// Scans one walked (or named) path: regular files only, never FIFOs or devices.
-    fn visit(&mut self, path: &Path, shown: &str, ft: std::fs::FileType) {
-        let (detector, stats, opts) = (self.detector, self.stats, self.opts);
-        if ft.is_dir() {
-            return;
-        }
-        if ft.is_symlink() {
-            stats.skip(shown, Skip::Symlink);
-            return;
-        }
-        if !ft.is_file() {
-            stats.skip(shown, Skip::Special);
-            return;
-        }
-        if detector.path_is_allowed(shown) {
-            stats.skip(shown, Skip::Allowlisted);
-            return;
-        }
-        if has_binary_extension(shown) {
-            stats.skip(shown, Skip::Binary);
-            detector.detect_path(shown, &mut self.found);
-            return;
-        }
-        // No stat: reading at most max+1 bytes tells an oversized file just as well.
-        if let Err(e) = read_into(path, opts.max_file_size, &mut self.buf) {
-            stats.error(format!("{shown}: {e}"));
-        } else if self.buf.len() as u64 > opts.max_file_size {
-            stats.skip(shown, Skip::TooLarge);
-            detector.detect_path(shown, &mut self.found);
-        } else if looks_binary(&self.buf) {
-            stats.skip(shown, Skip::Binary);
-            detector.detect_path(shown, &mut self.found);
-        } else {
-            stats.scanned(self.buf.len());
-            let target = Target {
-                path: shown,
-                data: &self.buf,
-                commit: None,
-            };
-            detector.detect(&target, &mut self.scratch, &mut self.found);
-        }
+/// Hands one walked (or named) path to the gate; directories are the walker's business.
+fn visit(gate: &Gate, w: &mut Worker, path: &Path, shown: &str, ft: std::fs::FileType) {
+    if !ft.is_dir() {
+        let item = Item {
+            path: shown,
+            kind: kind(ft),
+            origin: Origin::File,
+        };
+        gate.scan(&item, &mut FileContent(path), w);
     }
 }
 
 /// Scans `opts.roots` (which must exist): named files directly, directories with an
 /// ignore-aware parallel walk.
-pub fn scan(opts: &WalkOptions, detector: &Detector, stats: &Stats) -> Vec<Finding> {
+pub fn scan(opts: &WalkOptions, gate: &Gate) -> Vec<Finding> {
     let results: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
-    let new_worker = || Worker {
-        opts,
-        detector,
-        stats,
-        scratch: Scratch::default(),
-        buf: Vec::new(),
-        found: Vec::new(),
-    };
     // Files named on the command line are scanned even if an ignore file lists them, and
     // without starting the walker's threads (a pre-commit hook passes a handful of files).
     let (dirs, files): (Vec<&PathBuf>, Vec<&PathBuf>) = opts
         .roots
         .iter()
         .partition(|r| std::fs::metadata(r).map(|m| m.is_dir()).unwrap_or(false));
-    let mut w = new_worker();
+    let mut w = Worker::default();
     for f in files {
         let ft = if opts.follow {
             std::fs::metadata(f)
@@ -145,8 +110,8 @@ pub fn scan(opts: &WalkOptions, detector: &Detector, stats: &Stats) -> Vec<Findi
             std::fs::symlink_metadata(f)
         };
         match ft {
-            Ok(m) => w.visit(f, &display_path(f), m.file_type()),
-            Err(e) => stats.error(format!("{}: {e}", display_path(f))),
+            Ok(m) => visit(gate, &mut w, f, &display_path(f), m.file_type()),
+            Err(e) => gate.stats.error(format!("{}: {e}", display_path(f))),
         }
     }
     let mut found = std::mem::take(&mut w.found);
@@ -177,19 +142,19 @@ pub fn scan(opts: &WalkOptions, detector: &Detector, stats: &Stats) -> Vec<Findi
         builder.add_custom_ignore_filename(IGNORE_FILE);
     }
     builder.build_parallel().run(|| {
-        let mut w = new_worker();
+        let mut w = Worker::default();
         let results = &results;
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    stats.error(e.to_string());
+                    gate.stats.error(e.to_string());
                     return WalkState::Continue;
                 }
             };
             if let Some(ft) = entry.file_type() {
                 let shown = report_path(entry.path(), single_dir_root);
-                w.visit(entry.path(), &shown, ft);
+                visit(gate, &mut w, entry.path(), &shown, ft);
             }
             if !w.found.is_empty() {
                 if let Ok(mut r) = results.lock() {

@@ -1,36 +1,13 @@
-//! False-positive control: is a candidate a placeholder, a reference to something else, or
-//! words rather than a random key?
+//! The value gates: is a candidate a placeholder, a reference to something else, code, a
+//! default password, or words rather than a random key?
 //!
-//! Applied to every rule's candidate (placeholders, documented example values), and, for rules
-//! that ask for it (`randomness = true`, the generic detectors), the stricter "looks random"
-//! gate that tells identifiers and prose from keys.
+//! `is_placeholder` applies to every rule's candidate; `looks_random` is the stricter gate of
+//! generic detectors (`randomness = true`), `looks_like_password` the gate of password rules
+//! (`password = true`).
 
-use super::entropy::shannon;
-
-mod words {
-    include!(concat!(env!("OUT_DIR"), "/words.rs"));
-}
-
-/// Is `w` (lower case) an English or programming word?
-pub fn is_word(w: &str) -> bool {
-    words::WORDS.binary_search(&w).is_ok()
-}
-
-/// Does any word start with `p`?
-fn is_word_prefix(p: &str) -> bool {
-    let i = words::WORDS.partition_point(|x| *x < p);
-    i < words::WORDS.len() && words::WORDS[i].starts_with(p)
-}
-
-fn contains_word(hay: &str, word: &str) -> bool {
-    let bytes = hay.as_bytes();
-    hay.match_indices(word).any(|(i, _)| {
-        let before = i.checked_sub(1).map(|j| bytes[j]);
-        let after = bytes.get(i + word.len()).copied();
-        let boundary = |b: Option<u8>| b.is_none_or(|b| !b.is_ascii_lowercase());
-        boundary(before) && boundary(after)
-    })
-}
+use super::dictionary::{contains_word, is_word, word_coverage};
+use super::paths::is_config_path;
+use crate::detect::entropy::shannon;
 
 /// Template syntax, references to other variables, and well-known placeholder values.
 pub fn is_placeholder(secret: &[u8]) -> bool {
@@ -144,66 +121,6 @@ pub fn looks_like_code(secret: &[u8]) -> bool {
         return true;
     }
     false
-}
-
-/// Splits an identifier-like string into lower-case segments on non-letters and camelCase.
-fn segments(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in s.chars() {
-        if c.is_ascii_alphabetic() {
-            if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            prev_lower = c.is_ascii_lowercase();
-            cur.push(c.to_ascii_lowercase());
-        } else {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            prev_lower = false;
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
-/// Share of the letters of `s` covered by dictionary words (greedy longest-match, words of
-/// at least 3 letters).
-pub fn word_coverage(s: &str) -> f64 {
-    let letters = s.chars().filter(|c| c.is_ascii_alphabetic()).count();
-    if letters == 0 {
-        return 0.0;
-    }
-    let mut covered = 0;
-    for seg in segments(s) {
-        let b = seg.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            if b.len() - i < 3 || !is_word_prefix(&seg[i..i + 3]) {
-                i += 1;
-                continue;
-            }
-            let mut best = 0;
-            let max = (b.len() - i).min(12);
-            for l in (3..=max).rev() {
-                if is_word(&seg[i..i + l]) {
-                    best = l;
-                    break;
-                }
-            }
-            if best > 0 {
-                covered += best;
-                i += best;
-            } else {
-                i += 1;
-            }
-        }
-    }
-    covered as f64 / letters as f64
 }
 
 /// Character classes present: lower, upper, digit, other.
@@ -321,79 +238,6 @@ const DEFAULT_PASSWORDS: &[&str] = &[
     "vagrant",
     "docker",
 ];
-
-/// Test code and fixtures, by path: `test/`, `tests/`, `__tests__/`, `spec/`, `fixtures/`,
-/// `testdata/` folders, and `*_test.go`, `test_*.py`, `*_test.py`, `*.test.js`, `*.spec.ts`,
-/// `*Test.java`, `*Tests.cs`-style names. Used by `--exclude-tests`.
-pub fn is_test_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let mut parts: Vec<&str> = lower.split('/').collect();
-    let name = parts.pop().unwrap_or("");
-    const DIRS: &[&str] = &[
-        "test",
-        "tests",
-        "__tests__",
-        "spec",
-        "specs",
-        "fixtures",
-        "fixture",
-        "testdata",
-        "test-data",
-        "test_data",
-        "__mocks__",
-        "mocks",
-    ];
-    if parts.iter().any(|d| DIRS.contains(d)) {
-        return true;
-    }
-    let stem = name.split('.').next().unwrap_or(name);
-    name.contains(".test.")
-        || name.contains(".spec.")
-        || stem.starts_with("test_")
-        || stem.ends_with("_test")
-        || stem.ends_with("_tests")
-        || stem.ends_with("_spec")
-        || (stem.ends_with("test") && path.rsplit('/').next().is_some_and(|n| n.contains("Test")))
-}
-
-/// Files where an unquoted value after `=` or `:` is a literal, not an expression.
-pub fn is_config_path(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    if name.starts_with(".env") || name.ends_with(".env") || !name.contains('.') {
-        return true;
-    }
-    const EXT: &[&str] = &[
-        "env",
-        "properties",
-        "yaml",
-        "yml",
-        "ini",
-        "conf",
-        "cfg",
-        "cnf",
-        "toml",
-        "config",
-        "txt",
-        "netrc",
-        "pgpass",
-        "npmrc",
-        "pypirc",
-        "tfvars",
-        "hcl",
-        "plist",
-        "xml",
-        "rc",
-        "sh",
-        "bash",
-        "zsh",
-        "ps1",
-        "bat",
-        "cmd",
-        "dockerfile",
-        "json",
-    ];
-    name.rsplit('.').next().is_some_and(|e| EXT.contains(&e))
-}
 
 /// The gate for password fields: a value that looks chosen by someone (not a default, not a
 /// single dictionary word, not a field name or a reference). `quoted` says whether the value
@@ -579,34 +423,5 @@ mod tests {
         }
         assert!(looks_like_password(b"Xk9#mP2qL", false, "a.js"));
         assert!(looks_like_password(b"kx9mp2ql7", false, "app.env"));
-    }
-
-    #[test]
-    fn test_paths() {
-        for p in [
-            "tests/a.rs",
-            "src/__tests__/x.js",
-            "pkg/foo_test.go",
-            "test_app.py",
-            "a/b.spec.ts",
-            "src/test/java/FooTest.java",
-            "fixtures/x.env",
-        ] {
-            assert!(is_test_path(p), "{p}");
-        }
-        for p in [
-            "src/main.rs",
-            "contest/app.py",
-            "latest.env",
-            "attestation.go",
-        ] {
-            assert!(!is_test_path(p), "{p}");
-        }
-    }
-
-    #[test]
-    fn coverage() {
-        assert!(word_coverage("getAccessToken") > 0.9);
-        assert!(word_coverage("Zq8vT1mK0pR3") < 0.5);
     }
 }

@@ -1,8 +1,9 @@
 //! Every rule carries `examples` (must be reported by that rule) and `negative_examples`
 //! (must not be). This checks them with the full detector, so filters and allowlists are
-//! part of what is checked. Used by `leakhound rules --check` and by the test suite.
+//! part of what is checked. Used by `leakhound rules --check` and by the test suite. It lives
+//! beside the detector, which it needs, so that the rules module never depends on detection.
 
-use crate::detect::{Detector, Scratch, Target};
+use super::matcher::{Detector, Scratch, Target};
 
 /// Checks every rule of `detector`; returns one message per failing example.
 pub fn check_all(detector: &Detector) -> Vec<String> {
@@ -65,7 +66,7 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        let failures = check_all(&Detector::new(set));
+        let failures = check_all(&Detector::new(set, Default::default()));
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }

@@ -1,14 +1,18 @@
-//! Reading a repository's objects fast, for the history scan.
+//! Reading a repository's objects fast, with gix: commits, trees and blobs.
 //!
 //! The history scan reads every commit, every unique tree and every unique blob of a
 //! repository, from several threads at once. libgit2 shares one cache and a few locks per
 //! pack file between all threads, and with two threads reading small objects they spent more
 //! time waiting on each other than decoding. gix-odb gives each thread its own store handle
-//! and its own delta cache, with nothing shared but the memory-mapped files. Everything else
-//! (references, the revision walk, the staged scan) stays with git2.
+//! and its own delta cache, with nothing shared but the memory-mapped files.
+//!
+//! [`Objects::tree`] is the one place tree entries are read: the history walk, the list of
+//! occurrences and the staged scan's comparison with HEAD all go through it.
 
+use super::dates::iso8601;
+use crate::finding::CommitInfo;
+use crate::gate::Content;
 use anyhow::{anyhow, Result};
-use git2::Oid;
 use gix_object::Find;
 use std::path::Path;
 
@@ -28,22 +32,38 @@ pub use gix_hash::{oid, ObjectId};
 
 /// A set of object ids, hashed by their first bytes (they are already uniform hashes).
 pub type IdSet = gix_hashtable::HashSet<ObjectId>;
+/// A map keyed by object ids, hashed like [`IdSet`].
+pub type IdMap<V> = gix_hashtable::HashMap<ObjectId, V>;
 
-/// The entries of a tree that a history scan follows.
-pub enum TreeEntry<'a> {
-    Tree(&'a oid, &'a [u8]),
-    /// A regular or executable file (not a symbolic link).
-    Blob(&'a oid, &'a [u8]),
+/// What a tree entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Tree,
+    /// A regular or executable file.
+    Blob,
+    Link,
+    /// A gitlink: a submodule's commit.
+    Submodule,
+}
+
+/// One entry of a tree.
+pub struct TreeEntry<'a> {
+    pub name: &'a [u8],
+    pub id: &'a oid,
+    pub kind: EntryKind,
+    /// The raw mode: 0o40000, 0o100644, 0o100755, 0o120000 or 0o160000.
+    pub mode: u32,
 }
 
 /// A git2 id as a gix one.
-pub fn from_git2(id: &Oid) -> ObjectId {
+pub(super) fn from_git2(id: git2::Oid) -> ObjectId {
     ObjectId::from_bytes_or_panic(id.as_bytes())
 }
 
 /// A gix id as a git2 one.
-pub fn to_git2(id: &oid) -> Oid {
-    Oid::from_bytes(id.as_bytes()).unwrap_or_else(|_| Oid::zero())
+#[cfg(test)]
+pub(super) fn to_git2(id: &oid) -> git2::Oid {
+    git2::Oid::from_bytes(id.as_bytes()).unwrap_or_else(|_| git2::Oid::zero())
 }
 
 impl Objects {
@@ -92,34 +112,98 @@ impl Objects {
         self.read(id, gix_object::Kind::Blob)
     }
 
-    /// The root tree of commit `id`.
-    pub fn commit_tree(&mut self, id: &Oid) -> Result<ObjectId> {
-        let data = self.read(&from_git2(id), gix_object::Kind::Commit)?;
+    fn commit(&mut self, id: &oid) -> Result<gix_object::CommitRef<'_>> {
+        let data = self.read(id, gix_object::Kind::Commit)?;
+        gix_object::CommitRef::from_bytes(data, gix_hash::Kind::Sha1)
+            .map_err(|e| anyhow!("commit {id} cannot be parsed: {e}"))
+    }
+
+    /// The root tree of commit `id` (read without parsing the rest of the commit).
+    pub fn commit_tree(&mut self, id: &oid) -> Result<ObjectId> {
+        let data = self.read(id, gix_object::Kind::Commit)?;
         gix_object::CommitRefIter::from_bytes(data, gix_hash::Kind::Sha1)
             .tree_id()
             .map_err(|e| anyhow!("commit {id} cannot be parsed: {e}"))
     }
 
-    /// Calls `each` with the subtrees and files of tree `id`; symbolic links and submodules
-    /// are left out.
+    /// The parents of commit `id`.
+    pub fn commit_parents(&mut self, id: &oid) -> Result<Vec<ObjectId>> {
+        Ok(self.commit(id)?.parents().collect())
+    }
+
+    /// Who made commit `id`, when, and its summary, for reports; an unreadable commit gives
+    /// its id and empty fields.
+    pub fn commit_info(&mut self, id: &oid) -> CommitInfo {
+        let mut info = CommitInfo {
+            commit: id.to_string(),
+            author: String::new(),
+            email: String::new(),
+            date: String::new(),
+            message: String::new(),
+        };
+        let Ok(c) = self.commit(id) else {
+            return info;
+        };
+        if let Ok(a) = c.author() {
+            let a = a.trim();
+            info.author = String::from_utf8_lossy(a.name).into_owned();
+            info.email = String::from_utf8_lossy(a.email).into_owned();
+            if let Ok(t) = a.time() {
+                info.date = iso8601(t.seconds, t.offset / 60);
+            }
+        }
+        info.message = String::from_utf8_lossy(&c.message().summary()).into_owned();
+        info
+    }
+
+    /// Calls `each` with every entry of tree `id`.
     pub fn tree(&mut self, id: &oid, mut each: impl FnMut(TreeEntry)) -> Result<()> {
         let data = self.read(id, gix_object::Kind::Tree)?;
         for entry in gix_object::TreeRefIter::from_bytes(data, gix_hash::Kind::Sha1) {
             let entry = entry.map_err(|e| anyhow!("tree {id} cannot be parsed: {e}"))?;
-            let name: &[u8] = entry.filename.as_ref();
-            if entry.mode.is_tree() {
-                each(TreeEntry::Tree(entry.oid, name));
-            } else if entry.mode.is_blob() {
-                each(TreeEntry::Blob(entry.oid, name));
-            }
+            let kind = if entry.mode.is_tree() {
+                EntryKind::Tree
+            } else if entry.mode.is_link() {
+                EntryKind::Link
+            } else if entry.mode.is_commit() {
+                EntryKind::Submodule
+            } else {
+                EntryKind::Blob
+            };
+            each(TreeEntry {
+                name: entry.filename.as_ref(),
+                id: entry.oid,
+                kind,
+                mode: entry.mode.value() as u32,
+            });
         }
         Ok(())
+    }
+}
+
+/// A blob's content for the gate: its size from the object header, so that an oversized
+/// blob is never inflated, and its bytes from the reader's buffer.
+pub struct BlobContent<'a> {
+    pub objects: &'a mut Objects,
+    pub id: &'a oid,
+}
+
+impl Content for BlobContent<'_> {
+    fn size_hint(&mut self) -> std::io::Result<Option<u64>> {
+        self.objects
+            .size(self.id)
+            .map(Some)
+            .map_err(std::io::Error::other)
+    }
+    fn read<'a>(&'a mut self, _limit: u64, _buf: &'a mut Vec<u8>) -> std::io::Result<&'a [u8]> {
+        self.objects.blob(self.id).map_err(std::io::Error::other)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use git2::Oid;
 
     fn repo_with_files() -> (tempfile::TempDir, git2::Repository, Oid) {
         let d = tempfile::tempdir().unwrap();
@@ -147,28 +231,27 @@ mod tests {
     fn reads_commits_trees_and_blobs() {
         let (d, repo, c) = repo_with_files();
         let mut objects = Objects::open(&d.path().join("objects")).unwrap();
-        let root = objects.commit_tree(&c).unwrap();
+        let root = objects.commit_tree(&from_git2(c)).unwrap();
         assert_eq!(to_git2(&root), repo.find_commit(c).unwrap().tree_id());
         let mut seen = Vec::new();
         objects
-            .tree(&root, |e| match e {
-                TreeEntry::Tree(_, n) => seen.push(format!("tree {}", String::from_utf8_lossy(n))),
-                TreeEntry::Blob(id, n) => {
-                    seen.push(format!("blob {} {id}", String::from_utf8_lossy(n)))
-                }
+            .tree(&root, |e| {
+                let name = String::from_utf8_lossy(e.name);
+                seen.push(format!("{:?} {name} {:o}", e.kind, e.mode))
             })
             .unwrap();
         let a = repo.blob(b"alpha\n").unwrap();
-        assert_eq!(
-            seen,
-            vec![format!("blob a.txt {a}"), "tree dir".to_string()]
-        );
-        assert_eq!(objects.blob(&from_git2(&a)).unwrap(), b"alpha\n");
-        assert_eq!(objects.size(&from_git2(&a)).unwrap(), 6);
+        assert_eq!(seen, vec!["Blob a.txt 100644", "Tree dir 40000"]);
+        assert_eq!(objects.blob(&from_git2(a)).unwrap(), b"alpha\n");
+        assert_eq!(objects.size(&from_git2(a)).unwrap(), 6);
+        let info = objects.commit_info(&from_git2(c));
+        assert_eq!((info.author.as_str(), info.message.as_str()), ("T", "m"));
+        assert!(info.date.len() == 25, "{}", info.date);
+        assert!(objects.commit_parents(&from_git2(c)).unwrap().is_empty());
     }
 
     #[test]
-    fn symlinks_are_left_out_and_errors_name_the_object() {
+    fn links_are_told_apart_and_errors_name_the_object() {
         let (d, repo, c) = repo_with_files();
         let mut objects = Objects::open(&d.path().join("objects")).unwrap();
         let sub = repo
@@ -179,19 +262,21 @@ mod tests {
             .get_name("dir")
             .unwrap()
             .id();
-        let mut names = Vec::new();
+        let mut kinds = Vec::new();
         objects
-            .tree(&from_git2(&sub), |e| {
-                if let TreeEntry::Blob(_, n) = e {
-                    names.push(n.to_vec())
-                }
-            })
+            .tree(&from_git2(sub), |e| kinds.push((e.name.to_vec(), e.kind)))
             .unwrap();
-        assert_eq!(names, vec![b"b.txt".to_vec()]);
+        assert_eq!(
+            kinds,
+            vec![
+                (b"b.txt".to_vec(), EntryKind::Blob),
+                (b"link".to_vec(), EntryKind::Link)
+            ]
+        );
         let missing = Oid::from_str("1234567890123456789012345678901234567890").unwrap();
-        let e = objects.blob(&from_git2(&missing)).unwrap_err().to_string();
+        let e = objects.blob(&from_git2(missing)).unwrap_err().to_string();
         assert!(e.contains("1234567890") && e.contains("missing"), "{e}");
-        let e = objects.blob(&from_git2(&c)).unwrap_err().to_string();
+        let e = objects.blob(&from_git2(c)).unwrap_err().to_string();
         assert!(e.contains("commit"), "{e}");
     }
 }

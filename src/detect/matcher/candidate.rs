@@ -1,0 +1,44 @@
+//! The detector's unit of work ([`Target`]), a candidate finding before resolution
+//! ([`Cand`]), and the per-thread buffers reused across files ([`Scratch`]).
+
+use crate::detect::keywords::Hit;
+use crate::rules::Confidence;
+
+/// One unit of work for the detector.
+pub struct Target<'a> {
+    pub path: &'a str,
+    pub data: &'a [u8],
+    /// The introducing commit (hex), for allowlists that name commits.
+    pub commit: Option<&'a str>,
+}
+
+/// A rule's match that passed the rule's gates and the allowlists, before overlapping
+/// candidates are resolved.
+#[derive(Debug, Clone)]
+pub struct Cand {
+    pub rule: u32,
+    /// The secret's span in the target's data (for decoded candidates: the encoded run).
+    pub start: usize,
+    pub end: usize,
+    pub entropy: f64,
+    pub confidence: Confidence,
+    pub encoding: Option<&'static str>,
+    /// For decoded candidates: the decoded secret (the span above is the encoded text).
+    pub decoded: Option<Vec<u8>>,
+}
+
+/// Per-thread buffers, reused across files so the hot loop does not allocate per file.
+#[derive(Default)]
+pub struct Scratch {
+    /// Per rule: the regions of the data its regex looks at.
+    pub(super) windows: Vec<Vec<(usize, usize)>>,
+    /// The rules with at least one window.
+    pub(super) touched: Vec<u32>,
+    /// Per rule: 0 not yet checked, 1 path applies, 2 path excludes the rule.
+    pub(super) path_ok: Vec<u8>,
+    pub(super) cands: Vec<Cand>,
+    pub(super) line_starts: Vec<usize>,
+    /// Union of every rule's windows: where decoders look for encoded secrets.
+    pub(super) regions: Vec<(usize, usize)>,
+    pub(super) hits: Vec<Hit>,
+}

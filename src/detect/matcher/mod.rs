@@ -1,0 +1,470 @@
+//! The detector: one pass of a keyword automaton over each file, then only the rules whose
+//! keywords occurred, only around the places they occurred; encoded runs on those lines are
+//! decoded (see `decode`) and scanned again.
+//!
+//! This file builds the detector and runs a target through it; `resolve` turns regex matches
+//! into candidates and candidates into findings; `candidate` holds the types they share. A
+//! `Detector` is built once and shared by all threads; each worker owns a [`Scratch`].
+
+pub mod candidate;
+pub mod resolve;
+
+pub use candidate::{Cand, Scratch, Target};
+
+use super::decode;
+use super::filter;
+use super::keywords::Keywords;
+use crate::finding::{fingerprint, Finding};
+use crate::rules::allowlist::Candidate as AllowCandidate;
+use crate::rules::RuleSet;
+
+/// How far around a keyword hit a rule's regex looks, at most, when the line is long.
+/// Lines shorter than this are searched whole.
+const WINDOW: usize = 1024;
+
+/// How the detector is built and what it skips.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DetectorOptions {
+    /// `--exclude-tests`: skip test code and fixtures (see `filter::is_test_path`).
+    pub exclude_tests: bool,
+    /// Tuned for a few small inputs (a pre-commit hook, stdin, one file): the keyword
+    /// automaton builds in a fraction of the time and searches somewhat slower.
+    pub small_input: bool,
+}
+
+pub struct Detector {
+    pub rules: RuleSet,
+    options: DetectorOptions,
+    keywords: Option<Keywords>,
+    keyword_rules: Vec<Vec<u32>>,
+    unkeyed: Vec<u32>,
+    path_only: Vec<u32>,
+}
+
+impl Detector {
+    pub fn new(rules: RuleSet, options: DetectorOptions) -> Detector {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        let mut unkeyed = Vec::new();
+        let mut path_only = Vec::new();
+        for (i, r) in rules.rules.iter().enumerate() {
+            let i = i as u32;
+            if r.regex.is_none() {
+                path_only.push(i);
+                continue;
+            }
+            if r.keywords.is_empty() {
+                unkeyed.push(i);
+            }
+            for k in &r.keywords {
+                let slot = *index.entry(k.clone()).or_insert_with(|| {
+                    patterns.push(k.clone());
+                    keyword_rules.push(Vec::new());
+                    patterns.len() - 1
+                });
+                if !keyword_rules[slot].contains(&i) {
+                    keyword_rules[slot].push(i);
+                }
+            }
+        }
+        let keywords =
+            (!patterns.is_empty()).then(|| Keywords::new(&patterns, !options.small_input));
+        Detector {
+            rules,
+            options,
+            keywords,
+            keyword_rules,
+            unkeyed,
+            path_only,
+        }
+    }
+
+    /// True if a global allowlist exempts this path whole, so the file need not be read.
+    pub fn path_is_allowed(&self, path: &str) -> bool {
+        (self.options.exclude_tests && filter::is_test_path(path))
+            || self
+                .rules
+                .allowlists
+                .iter()
+                .any(|a| a.is_path_only() && a.target_rules.is_empty() && a.path_allowed(path))
+    }
+
+    fn path_applies(&self, rule: u32, path: &str, scratch: &mut Scratch) -> bool {
+        let slot = &mut scratch.path_ok[rule as usize];
+        if *slot == 0 {
+            let ok = match &self.rules.rules[rule as usize].path {
+                None => true,
+                Some(p) => p.is_match(path.as_bytes()),
+            };
+            *slot = if ok { 1 } else { 2 };
+        }
+        *slot == 1
+    }
+
+    /// Findings of path-only rules (a file whose name alone is the leak, like `id_rsa`):
+    /// these need no content, so binary and oversized files get them too.
+    pub fn detect_path(&self, path: &str, out: &mut Vec<Finding>) {
+        for &ri in &self.path_only {
+            let rule = &self.rules.rules[ri as usize];
+            if rule
+                .path
+                .as_ref()
+                .is_some_and(|p| p.is_match(path.as_bytes()))
+            {
+                out.push(Finding {
+                    rule_id: rule.id.clone(),
+                    description: rule.description.clone(),
+                    path: path.to_string(),
+                    line: 1,
+                    column: 1,
+                    end_line: 1,
+                    end_column: 1,
+                    secret: String::new(),
+                    line_text: String::new(),
+                    entropy: 0.0,
+                    fingerprint: fingerprint(&rule.id, path, b""),
+                    confidence: rule.confidence,
+                    severity: rule.severity,
+                    tags: rule.tags.clone(),
+                    encoding: None,
+                    commit: None,
+                    occurrences: Vec::new(),
+                });
+            }
+        }
+    }
+
+    /// Scans one target's content (path-only rules are [`Detector::detect_path`]'s),
+    /// appending its findings (unsorted) to `out`.
+    pub fn detect_content(&self, t: &Target, scratch: &mut Scratch, out: &mut Vec<Finding>) {
+        if t.data.is_empty() {
+            return;
+        }
+        scratch.cands.clear();
+        self.collect(t, t.data, scratch, 0);
+        if scratch.cands.is_empty() {
+            return;
+        }
+        resolve::resolve_overlaps(&self.rules.rules, &mut scratch.cands);
+        resolve::emit(&self.rules.rules, t, scratch, out);
+    }
+
+    /// Path and content: what the gate does for a file it lets through (for `rules --check`
+    /// and tests).
+    pub fn detect(&self, t: &Target, scratch: &mut Scratch, out: &mut Vec<Finding>) {
+        self.detect_path(t.path, out);
+        self.detect_content(t, scratch, out);
+    }
+
+    /// Runs the keyword pass and the triggered rules over `data`, pushing candidates.
+    /// `depth` counts decoding levels (0 for the file's own bytes).
+    fn collect(&self, t: &Target, data: &[u8], scratch: &mut Scratch, depth: u8) {
+        let n = self.rules.rules.len();
+        if scratch.windows.len() != n {
+            scratch.windows = vec![Vec::new(); n];
+            scratch.path_ok = vec![0; n];
+        }
+        scratch.path_ok.iter_mut().for_each(|p| *p = 0);
+        scratch.touched.clear();
+        for &ri in &self.unkeyed {
+            if self.path_applies(ri, t.path, scratch) {
+                scratch.windows[ri as usize].push((0, data.len()));
+                scratch.touched.push(ri);
+            }
+        }
+        if let Some(kw) = &self.keywords {
+            let mut hits = std::mem::take(&mut scratch.hits);
+            kw.find_all(data, &mut hits);
+            // Hits cluster on lines; reuse the last line window while hits stay inside it.
+            let mut last = (usize::MAX, 0usize);
+            for m in &hits {
+                for &ri in &self.keyword_rules[m.keyword as usize] {
+                    if !self.path_applies(ri, t.path, scratch) {
+                        continue;
+                    }
+                    let rule = &self.rules.rules[ri as usize];
+                    let w = &mut scratch.windows[ri as usize];
+                    if w.is_empty() {
+                        scratch.touched.push(ri);
+                    }
+                    if rule.multiline {
+                        if w.is_empty() {
+                            w.push((0, data.len()));
+                        }
+                        continue;
+                    }
+                    if !(last.0 <= m.start && m.end <= last.1) {
+                        last = window(data, m.start, m.end);
+                    }
+                    let (ws, we) = last;
+                    match w.last_mut() {
+                        Some(prev) if ws <= prev.1 => prev.1 = prev.1.max(we),
+                        _ => w.push((ws, we)),
+                    }
+                }
+            }
+            scratch.hits = hits;
+        }
+        let touched = std::mem::take(&mut scratch.touched);
+        scratch.regions.clear();
+        for &ri in &touched {
+            scratch
+                .regions
+                .extend_from_slice(&scratch.windows[ri as usize]);
+        }
+        merge_regions(&mut scratch.regions);
+        for &ri in &touched {
+            let mut windows = std::mem::take(&mut scratch.windows[ri as usize]);
+            self.run_rule(ri, t, data, &windows, scratch);
+            windows.clear();
+            scratch.windows[ri as usize] = windows;
+        }
+        scratch.touched = touched;
+        if depth < decode::MAX_DEPTH {
+            self.collect_decoded(t, data, scratch, depth);
+        }
+    }
+
+    /// Runs rule `ri`'s regex over `windows` of `data`, judging every match.
+    fn run_rule(
+        &self,
+        ri: u32,
+        t: &Target,
+        data: &[u8],
+        windows: &[(usize, usize)],
+        scratch: &mut Scratch,
+    ) {
+        let rule = &self.rules.rules[ri as usize];
+        let Some(re) = rule.regex.as_ref().and_then(|p| p.get()) else {
+            return;
+        };
+        for &(ws, we) in windows {
+            // Most windows hold no match: a plain search answers that without the cost of
+            // capture groups, which are resolved only for a match found.
+            let hay = &data[ws..we];
+            let mut at = 0;
+            while let Some(m) = re.find_at(hay, at) {
+                let mut locs = re.capture_locations();
+                let whole = re
+                    .captures_read_at(&mut locs, hay, m.start())
+                    .map_or((m.start(), m.end()), |w| (w.start(), w.end()));
+                let secret = match rule.secret_group {
+                    Some(g) => locs.get(g),
+                    None => (1..locs.len()).find_map(|g| locs.get(g)),
+                }
+                .unwrap_or(whole);
+                let secret = (ws + secret.0, ws + secret.1);
+                let span = (ws + whole.0, ws + whole.1);
+                if let Some(c) = resolve::judge(&self.rules, ri, t, data, secret, span) {
+                    scratch.cands.push(c);
+                }
+                // Past this match; an empty one would match again where it is.
+                at = whole.1.max(whole.0 + usize::from(whole.1 == whole.0));
+                if at > hay.len() {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Decodes the encoded runs in the regions some rule looked at, scans the decoded text
+    /// one level deeper, and keeps what it finds at the encoded run, unless the original line
+    /// carries an allow marker or an allowlist allows it there.
+    fn collect_decoded(&self, t: &Target, data: &[u8], scratch: &mut Scratch, depth: u8) {
+        let mut runs = Vec::new();
+        for &(ws, we) in &scratch.regions {
+            decode::encoded_runs(data, ws, we, &mut runs);
+        }
+        for run in runs {
+            let (ls, le) = resolve::line_bounds(data, run.start);
+            if resolve::inline_allowed(data, ls, le) {
+                continue;
+            }
+            let outer = std::mem::take(&mut scratch.cands);
+            self.collect(t, &run.bytes, scratch, depth + 1);
+            let inner = std::mem::replace(&mut scratch.cands, outer);
+            for c in inner {
+                let secret = c
+                    .decoded
+                    .clone()
+                    .unwrap_or_else(|| run.bytes[c.start..c.end].to_vec());
+                let rule = &self.rules.rules[c.rule as usize];
+                let on_original_line = AllowCandidate {
+                    path: t.path,
+                    commit: t.commit,
+                    secret: &secret,
+                    matched: &data[run.start..run.end],
+                    line: &data[ls..le],
+                };
+                if resolve::allowlisted(&self.rules, rule, &on_original_line) {
+                    continue;
+                }
+                scratch.cands.push(Cand {
+                    start: run.start,
+                    end: run.end,
+                    encoding: Some(c.encoding.unwrap_or(run.encoding)),
+                    decoded: Some(secret),
+                    ..c
+                });
+            }
+        }
+    }
+}
+
+/// Sorts and merges overlapping or touching ranges in place.
+fn merge_regions(r: &mut Vec<(usize, usize)>) {
+    if r.len() < 2 {
+        return;
+    }
+    r.sort_unstable();
+    let mut out = 0;
+    for i in 1..r.len() {
+        if r[i].0 <= r[out].1 {
+            r[out].1 = r[out].1.max(r[i].1);
+        } else {
+            out += 1;
+            r[out] = r[i];
+        }
+    }
+    r.truncate(out + 1);
+}
+
+/// The region around a keyword hit: its whole line, unless the line is long, in which case
+/// `WINDOW` bytes either side.
+fn window(data: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let lo = start.saturating_sub(WINDOW);
+    let hi = (end + WINDOW).min(data.len());
+    let ws = memchr::memrchr(b'\n', &data[lo..start]).map_or(lo, |i| lo + i + 1);
+    let we = memchr::memchr(b'\n', &data[end..hi]).map_or(hi, |i| end + i);
+    (ws, we)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detect(src: &str) -> Vec<Finding> {
+        let d = Detector::new(RuleSet::builtin(), DetectorOptions::default());
+        let mut out = Vec::new();
+        let t = Target {
+            path: "app.py",
+            data: src.as_bytes(),
+            commit: None,
+        };
+        d.detect(&t, &mut Scratch::default(), &mut out);
+        out
+    }
+
+    #[test]
+    fn overlapping_keywords_are_all_seen() {
+        // "monkeyJ": `key` and `eyj` overlap; both rules must be tried.
+        let f = detect("token = monkeyJWT eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n"); // leakhound:allow (test data)
+        assert!(f.iter().any(|f| f.rule_id == "jwt"), "{f:?}");
+    }
+
+    #[test]
+    fn regions_merge() {
+        let mut r = vec![(5, 9), (0, 3), (2, 4), (9, 12), (20, 21)];
+        merge_regions(&mut r);
+        assert_eq!(r, vec![(0, 4), (5, 12), (20, 21)]);
+    }
+
+    #[test]
+    fn window_is_the_line() {
+        let data = b"aaa\nbb key cc\ndd";
+        let (s, e) = window(data, 7, 10);
+        assert_eq!(&data[s..e], b"bb key cc");
+    }
+
+    #[test]
+    fn tokens_inside_a_key_block_are_key_material() {
+        // Generated filler, not a key; one line happens to hold a Square-like token.
+        let body = [
+            "Vbc8B+ABez7gJi9cC3ufL5vq1BGPWbOqpnD4b1qXt/JRXXFYcaNXUQhC6tu8cDOH",
+            "x8hITKAQHsrpbccRBlvH0tBEt4RlVVsvlcoiRqgEEwGJ9m1F35OKWGj/dtoo1lO8",
+            "q3/EAAAZT8YVcWAMG1glnzN2C5r5kPqZT8YVcWAMG1glnzN2C5r5kPqWx7Rt/aBc", // leakhound:allow (test data)
+            "Lm4nQ2pT9vX1yZ3aB5cD7eF9gH1iJ3kL5mN7oP9qR1sT3uV5wX7yZ9aB1cD3eF5g",
+        ];
+        let pem = format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+            body.join("\n")
+        );
+        let f = detect(&pem);
+        let rules: Vec<&str> = f.iter().map(|f| f.rule_id.as_str()).collect();
+        assert_eq!(rules, vec!["private-key"], "{f:?}");
+    }
+
+    #[test]
+    fn canonical_stripe_case() {
+        let f = detect("API_KEY = \"sk_test_very_secret_key_12345\"\n"); // leakhound:allow (test data)
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].secret, "sk_test_very_secret_key_12345"); // leakhound:allow (test data)
+        assert_eq!((f[0].line, f[0].column), (1, 12));
+    }
+
+    #[test]
+    fn env_lookups_are_not_findings() {
+        assert!(
+            detect("API_KEY = os.environ.get(\"EXTERNAL_API_KEY\")\nAPI_KEY = \"\"\n").is_empty()
+        );
+    }
+
+    #[test]
+    fn inline_allow_same_line_and_comment_above() {
+        assert!(detect("k = \"sk_live_4eC39HqLyjWDarjtT1zdp7dc\" # leakhound:allow\n").is_empty());
+        assert!(detect("# leakhound:allow\nk = \"sk_live_4eC39HqLyjWDarjtT1zdp7dc\"\n").is_empty());
+        assert_eq!(
+            detect("x = 1 # leakhound:allow\nk = \"sk_live_4eC39HqLyjWDarjtT1zdp7dc\"\n").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let f = detect("é = \"sk_live_4eC39HqLyjWDarjtT1zdp7dc\"\n"); // leakhound:allow (test data)
+        assert_eq!(f[0].column, 6);
+    }
+
+    #[test]
+    fn inline_allow_applies_to_decoded_findings() {
+        // base64 of a Stripe-shaped key, as a Kubernetes Secret would hold it.
+        let encoded = "c2tfbGl2ZV80ZUMzOUhxTHlqV0RhcmpqVDF6ZHA3ZGM="; // leakhound:allow (test data)
+        let found = detect(&format!("data:\n  api_key: {encoded}\n"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].encoding.as_deref(), Some("base64"));
+        for text in [
+            format!("data:\n  api_key: {encoded} # leakhound:allow\n"),
+            format!("data:\n  # leakhound:allow\n  api_key: {encoded}\n"),
+        ] {
+            assert!(detect(&text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn line_allowlists_see_the_original_line_of_decoded_findings() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(
+            &p,
+            "[[allowlists]]\nregex_target = \"line\"\nregexes = ['kind: Fixture']\n",
+        )
+        .unwrap();
+        let set = RuleSet::load(&crate::rules::LoadOptions {
+            config: Some(p),
+            ..Default::default()
+        })
+        .unwrap();
+        let d = Detector::new(set, DetectorOptions::default());
+        let encoded = "c2tfbGl2ZV80ZUMzOUhxTHlqV0RhcmpqVDF6ZHA3ZGM="; // leakhound:allow (test data)
+        let mut out = Vec::new();
+        let text = format!("{{kind: Fixture, key: {encoded}}}\n");
+        let t = Target {
+            path: "a.yaml",
+            data: text.as_bytes(),
+            commit: None,
+        };
+        d.detect(&t, &mut Scratch::default(), &mut out);
+        assert!(out.is_empty(), "{out:?}");
+    }
+}

@@ -1,0 +1,279 @@
+//! Candidate resolution: a rule's regex match becomes a candidate only if it passes the
+//! rule's gates (length, entropy, placeholders, randomness or password shape), the
+//! allowlists and the inline allow markers; overlapping candidates are then resolved to the
+//! one of highest standing, and the survivors become findings.
+
+use super::candidate::{Cand, Scratch, Target};
+use crate::detect::checksum;
+use crate::detect::entropy::shannon;
+use crate::detect::filter;
+use crate::finding::{fingerprint, mask, Finding};
+use crate::rules::allowlist::Candidate as AllowCandidate;
+use crate::rules::{Confidence, Rule, RuleSet};
+use aho_corasick::AhoCorasick;
+use std::sync::OnceLock;
+
+/// Longest secret considered; longer matches are truncated junk (minified data, blobs).
+const MAX_SECRET: usize = 4096;
+
+/// Markers that silence a line (or, in a comment of their own, the line below).
+const INLINE_ALLOW: &[&str] = &[
+    "leakhound:allow",
+    "gitleaks:allow",
+    "pragma: allowlist secret",
+];
+
+/// Generic detectors yield to specific rules on the same secret. Ours carry the `generic`
+/// tag; gitleaks configs name theirs `generic-api-key` and similar.
+fn is_generic(rule: &Rule) -> bool {
+    rule.tags.iter().any(|t| t == "generic") || rule.id.starts_with("generic")
+}
+
+/// Applies rule `ri`'s gates and the allowlists to one regex match in `data` (the target's
+/// bytes, or text decoded from them); the candidate if it survives.
+pub fn judge(
+    set: &RuleSet,
+    ri: u32,
+    t: &Target,
+    data: &[u8],
+    secret: (usize, usize),
+    whole: (usize, usize),
+) -> Option<Cand> {
+    let rule = &set.rules[ri as usize];
+    let s = &data[secret.0..secret.1];
+    if s.is_empty() || s.len() < rule.min_length || s.len() > MAX_SECRET {
+        return None;
+    }
+    let entropy = shannon(s);
+    if rule.entropy.is_some_and(|min| entropy < min) || filter::is_placeholder(s) {
+        return None;
+    }
+    if rule.randomness && (filter::looks_like_code(s) || !filter::looks_random(s)) {
+        return None;
+    }
+    if rule.password {
+        // A quoted literal, or the password field of a URL: both are literals.
+        let quoted = secret.0 > 0 && matches!(data[secret.0 - 1], b'"' | b'\'' | b'`')
+            || memchr::memmem::find(&data[whole.0..whole.1], b"://").is_some();
+        if !filter::looks_like_password(s, quoted, t.path) {
+            return None;
+        }
+    }
+    let (ls, le) = line_bounds(data, secret.0);
+    let cand = AllowCandidate {
+        path: t.path,
+        commit: t.commit,
+        secret: s,
+        matched: &data[whole.0..whole.1],
+        line: &data[ls..le],
+    };
+    if allowlisted(set, rule, &cand) || inline_allowed(data, ls, le) {
+        return None;
+    }
+    let mut confidence = rule.confidence;
+    if let Some(kind) = rule.checksum {
+        match checksum::verify(kind, s) {
+            Some(true) => confidence = Confidence::High,
+            Some(false) => confidence = confidence.lower(),
+            None => {}
+        }
+    }
+    Some(Cand {
+        rule: ri,
+        start: secret.0,
+        end: secret.1,
+        entropy,
+        confidence,
+        encoding: None,
+        decoded: None,
+    })
+}
+
+/// Does the rule's own allowlist, or a global one that applies to the rule, allow `cand`?
+pub fn allowlisted(set: &RuleSet, rule: &Rule, cand: &AllowCandidate) -> bool {
+    rule.allowlists.iter().any(|a| a.allows(cand))
+        || set
+            .allowlists
+            .iter()
+            .any(|a| a.applies_to_rule(&rule.id) && a.allows(cand))
+}
+
+fn inline_markers() -> &'static AhoCorasick {
+    static MARKERS: OnceLock<AhoCorasick> = OnceLock::new();
+    MARKERS.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(INLINE_ALLOW)
+            .expect("inline allow automaton")
+    })
+}
+
+/// `leakhound:allow` (or a peer's marker) on the line `data[ls..le]`, or alone in a comment
+/// on the line directly above (for values that span lines or cannot carry a comment).
+pub fn inline_allowed(data: &[u8], ls: usize, le: usize) -> bool {
+    let markers = inline_markers();
+    if markers.is_match(&data[ls..le]) {
+        return true;
+    }
+    if ls == 0 {
+        return false;
+    }
+    let (ps, pe) = line_bounds(data, ls - 1);
+    let prev = data[ps..pe].trim_ascii();
+    let is_comment = [
+        &b"#"[..],
+        b"//",
+        b"--",
+        b";",
+        b"/*",
+        b"<!--",
+        b"*",
+        b"%",
+        b"'",
+    ]
+    .iter()
+    .any(|c| prev.starts_with(c));
+    is_comment && markers.is_match(prev)
+}
+
+/// Drops a candidate whose secret overlaps one of higher standing: higher confidence, or a
+/// specific rule over a generic one; and one inside a key block. Exact duplicates (same rule,
+/// same span) go too.
+pub fn resolve_overlaps(rules: &[Rule], c: &mut Vec<Cand>) {
+    c.sort_by_key(|a| (a.start, a.end, a.rule));
+    c.dedup_by(|b, a| a.rule == b.rule && a.start == b.start && a.end == b.end);
+    // Higher confidence wins; then a specific rule over a generic one; then a match in the
+    // text itself over one found by decoding; then a rule scoped to this kind of file.
+    let rank = |x: &Cand| {
+        let rule = &rules[x.rule as usize];
+        (
+            x.confidence,
+            !is_generic(rule),
+            x.decoded.is_none(),
+            rule.path.is_some(),
+        )
+    };
+    // Inside a key block (a multi-line rule's match), anything else is key material that
+    // happens to look like a token.
+    let inside = |outer: &Cand, inner: &Cand| {
+        rules[outer.rule as usize].multiline
+            && outer.start <= inner.start
+            && inner.end <= outer.end
+            && outer.end - outer.start > inner.end - inner.start
+    };
+    let mut keep = vec![true; c.len()];
+    for i in 0..c.len() {
+        for j in (i + 1)..c.len() {
+            if c[j].start >= c[i].end {
+                break;
+            }
+            if inside(&c[i], &c[j]) {
+                keep[j] = false;
+                continue;
+            }
+            if inside(&c[j], &c[i]) {
+                keep[i] = false;
+                continue;
+            }
+            let (ri, rj) = (rank(&c[i]), rank(&c[j]));
+            if ri > rj {
+                keep[j] = false;
+            } else if rj > ri {
+                keep[i] = false;
+            } else if c[i].rule != c[j].rule && (c[i].start, c[i].end) == (c[j].start, c[j].end) {
+                // Same span, same standing: the first rule in rule order reports it.
+                if c[i].rule < c[j].rule {
+                    keep[j] = false;
+                } else {
+                    keep[i] = false;
+                }
+            }
+        }
+    }
+    let mut k = keep.into_iter();
+    c.retain(|_| k.next().unwrap_or(true));
+}
+
+/// Turns the resolved candidates of `scratch` into findings.
+pub fn emit(rules: &[Rule], t: &Target, scratch: &mut Scratch, out: &mut Vec<Finding>) {
+    let data = t.data;
+    scratch.line_starts.clear();
+    scratch.line_starts.push(0);
+    scratch
+        .line_starts
+        .extend(memchr::memchr_iter(b'\n', data).map(|i| i + 1));
+    for c in &scratch.cands {
+        let rule = &rules[c.rule as usize];
+        if rule.skip_report {
+            continue;
+        }
+        let (line, col, ls) = position(data, &scratch.line_starts, c.start);
+        let (end_line, end_col, _) = position(data, &scratch.line_starts, c.end);
+        let le = memchr::memchr(b'\n', &data[ls..]).map_or(data.len(), |i| ls + i);
+        let line_bytes = &data[ls..le];
+        let line_bytes = line_bytes.strip_suffix(b"\r").unwrap_or(line_bytes);
+        let secret_bytes = c.decoded.as_deref().unwrap_or(&data[c.start..c.end]);
+        let secret = String::from_utf8_lossy(secret_bytes).into_owned();
+        let mut line_text = String::from_utf8_lossy(line_bytes).into_owned();
+        if c.decoded.is_some() {
+            // Mask the encoded form too: it is the secret in another alphabet.
+            let encoded = String::from_utf8_lossy(&data[c.start..c.end]).into_owned();
+            line_text = line_text.replace(&encoded, &mask(&encoded));
+        }
+        out.push(Finding {
+            rule_id: rule.id.clone(),
+            description: rule.description.clone(),
+            path: t.path.to_string(),
+            line,
+            column: col,
+            end_line,
+            end_column: end_col,
+            fingerprint: fingerprint(&rule.id, t.path, secret_bytes),
+            secret,
+            line_text,
+            entropy: (c.entropy * 1000.0).round() / 1000.0,
+            confidence: c.confidence,
+            severity: rule.severity,
+            tags: rule.tags.clone(),
+            encoding: c.encoding.map(str::to_string),
+            commit: None,
+            occurrences: Vec::new(),
+        });
+    }
+}
+
+/// Start and end (exclusive, without the newline) of the line holding `pos`.
+pub fn line_bounds(data: &[u8], pos: usize) -> (usize, usize) {
+    let ls = memchr::memrchr(b'\n', &data[..pos]).map_or(0, |i| i + 1);
+    let le = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
+    (ls, le)
+}
+
+/// 1-based line, 1-based column in characters, and the line's start offset.
+fn position(data: &[u8], line_starts: &[usize], pos: usize) -> (usize, usize, usize) {
+    let idx = line_starts.partition_point(|&s| s <= pos) - 1;
+    let ls = line_starts[idx];
+    let col = String::from_utf8_lossy(&data[ls..pos]).chars().count() + 1;
+    (idx + 1, col, ls)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_on_the_line_or_a_comment_above() {
+        let text = b"# leakhound:allow\nk = v\nx = 1 # gitleaks:allow\ny = 2\n";
+        let at = |needle: &[u8]| {
+            let p = memchr::memmem::find(text, needle).unwrap();
+            let (ls, le) = line_bounds(text, p);
+            inline_allowed(text, ls, le)
+        };
+        assert!(at(b"k = v"), "comment line above");
+        assert!(at(b"x = 1"), "same line");
+        assert!(
+            !at(b"y = 2"),
+            "a marker at the end of code above does not carry over"
+        );
+    }
+}

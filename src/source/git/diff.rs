@@ -1,0 +1,99 @@
+//! What libgit2 still decides for the staged scan: the full index-to-HEAD diff with rename
+//! detection, when the index's cache tree cannot be trusted (see `index`), and which lines
+//! of a staged file its change adds.
+
+use super::index::Change;
+use super::objects::{from_git2, ObjectId};
+use super::repo::Repo;
+use anyhow::{Context, Result};
+use git2::{Delta, DiffOptions, Patch};
+
+/// HEAD's root tree, or `None` on an unborn branch (the first commit).
+pub fn head_tree(repo: &Repo) -> Result<Option<ObjectId>> {
+    match repo.git2.head() {
+        Ok(h) => {
+            let tree = h.peel_to_tree().context("cannot read HEAD's tree")?;
+            Ok(Some(from_git2(tree.id())))
+        }
+        Err(e)
+            if e.code() == git2::ErrorCode::UnbornBranch
+                || e.code() == git2::ErrorCode::NotFound =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e).context("cannot resolve HEAD"),
+    }
+}
+
+/// Every staged change, by libgit2's index-to-tree diff against HEAD (the empty tree on the
+/// first commit), renames detected: a moved file is not new content, only its edited lines.
+pub fn staged_changes(repo: &Repo) -> Result<Vec<Change>> {
+    let repo = &repo.git2;
+    let index = repo
+        .index()
+        .context("cannot read the index (a bare repository has none)")?;
+    let head_tree = match repo.head() {
+        Ok(h) => Some(h.peel_to_tree().context("cannot read HEAD's tree")?),
+        Err(_) => None,
+    };
+    let mut opts = DiffOptions::new();
+    opts.ignore_submodules(true).context_lines(0);
+    let mut diff = repo
+        .diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut opts))
+        .context("cannot diff the index against HEAD")?;
+    let mut find = git2::DiffFindOptions::new();
+    find.renames(true).copies(false);
+    diff.find_similar(Some(&mut find)).ok();
+    let mut changes = Vec::new();
+    for delta in diff.deltas() {
+        if !matches!(
+            delta.status(),
+            Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange
+        ) {
+            continue;
+        }
+        let (new, old) = (delta.new_file(), delta.old_file());
+        let old_is_file = matches!(u32::from(old.mode()), 0o100644 | 0o100755);
+        changes.push(Change {
+            path: String::from_utf8_lossy(new.path_bytes().unwrap_or(b"")).into_owned(),
+            new: from_git2(new.id()),
+            mode: new.mode().into(),
+            old: (delta.status() != Delta::Added && old_is_file).then(|| from_git2(old.id())),
+        });
+    }
+    Ok(changes)
+}
+
+/// Line numbers (1-based, in `new`) that the change from `old` to `new` adds or modifies,
+/// sorted.
+pub fn added_lines(old: &[u8], new: &[u8]) -> Result<Vec<usize>> {
+    let mut opts = DiffOptions::new();
+    opts.context_lines(0);
+    let patch = Patch::from_buffers(old, None, new, None, Some(&mut opts))
+        .context("cannot compute the staged diff")?;
+    let mut lines = Vec::new();
+    for h in 0..patch.num_hunks() {
+        for l in 0..patch.num_lines_in_hunk(h)? {
+            let line = patch.line_in_hunk(h, l)?;
+            if let (Some(no), '+') = (line.new_lineno(), line.origin()) {
+                lines.push(no as usize);
+            }
+        }
+    }
+    lines.sort_unstable();
+    Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn added_and_modified_lines_only() {
+        let old = b"a\nb\nc\n";
+        let new = b"a\nB\nc\nd\n";
+        assert_eq!(added_lines(old, new).unwrap(), vec![2, 4]);
+        assert_eq!(added_lines(b"", b"x\ny\n").unwrap(), vec![1, 2]);
+        assert!(added_lines(new, new).unwrap().is_empty());
+    }
+}

@@ -1,0 +1,104 @@
+//! Which commits a history scan reads: every ref (or a range, a branch, a date cut), oldest
+//! first, parents before children.
+//!
+//! The revision walk is libgit2's: its topological walk over cargo's 23,800 commits takes
+//! 0.2 s on one thread, gix-traverse's took 1.2 s (measured for issue 3). Everything after
+//! the walk uses gix object ids.
+
+use super::super::objects::{from_git2, ObjectId};
+use super::super::repo::Repo;
+use anyhow::{anyhow, Context, Result};
+use git2::{Repository, Sort};
+use indicatif::ProgressBar;
+
+/// Which commits: every ref (the default), a range, or a branch, optionally cut by date.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// `A..B`: only commits reachable from B and not from A.
+    pub range: Option<String>,
+    /// Only commits at or after this time (epoch seconds).
+    pub since: Option<i64>,
+    /// Only this branch (or any revision).
+    pub branch: Option<String>,
+    /// Also the stash and its reflog.
+    pub include_stash: bool,
+}
+
+impl Selection {
+    /// Does the selection stop before the root commits (so that the parents just outside it
+    /// hold what is not new)?
+    pub fn is_bounded(&self) -> bool {
+        self.range.is_some() || self.since.is_some() || self.branch.is_some()
+    }
+}
+
+fn push_refs(repo: &Repository, walk: &mut git2::Revwalk, include_stash: bool) -> Result<()> {
+    for r in repo.references().context("cannot list references")? {
+        let Ok(r) = r else { continue };
+        if r.name_bytes() == b"refs/stash" && !include_stash {
+            continue;
+        }
+        // Tags may point at trees or blobs; only commits have history.
+        if let Ok(c) = r.peel_to_commit() {
+            walk.push(c.id())?;
+        }
+    }
+    if let Ok(c) = repo.head().and_then(|h| h.peel_to_commit()) {
+        walk.push(c.id())?;
+    }
+    if include_stash {
+        // The stash's own history is in its reflog.
+        if let Ok(log) = repo.reflog("refs/stash") {
+            for e in log.iter() {
+                walk.push(e.id_new()).ok();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The commits to scan, oldest first (parents before children).
+pub fn commits(repo: &Repo, opts: &Selection, pb: &ProgressBar) -> Result<Vec<ObjectId>> {
+    let repo = &repo.git2;
+    let mut walk = repo.revwalk().context("cannot walk history")?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    match (&opts.range, &opts.branch) {
+        (Some(range), _) => walk
+            .push_range(range)
+            .map_err(|e| anyhow!("invalid range {range:?}: {}", e.message()))?,
+        (None, Some(branch)) => {
+            let obj = repo
+                .revparse_single(branch)
+                .map_err(|e| anyhow!("unknown branch or revision {branch:?}: {}", e.message()))?;
+            let c = obj
+                .peel_to_commit()
+                .map_err(|e| anyhow!("{branch:?} is not a commit: {}", e.message()))?;
+            walk.push(c.id())?;
+        }
+        (None, None) => push_refs(repo, &mut walk, opts.include_stash)?,
+    }
+    let mut out = Vec::new();
+    for id in walk {
+        match id {
+            Ok(id) => {
+                if let Some(since) = opts.since {
+                    match repo.find_commit(id) {
+                        Ok(c) if c.time().seconds() < since => continue,
+                        Ok(_) => {}
+                        Err(e) => {
+                            eprintln!("warning: commit {id}: {}", e.message());
+                            continue;
+                        }
+                    }
+                }
+                out.push(from_git2(id));
+                if out.len() % 1024 == 0 {
+                    pb.set_message(format!("walking history: {} commits", out.len()));
+                }
+            }
+            // A missing object in a shallow or damaged repository: say so, go on.
+            Err(e) => eprintln!("warning: history walk: {}", e.message()),
+        }
+    }
+    Ok(out)
+}

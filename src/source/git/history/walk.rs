@@ -1,0 +1,180 @@
+//! Phase 1 of a history scan: the unique blobs of the selected commits, each with the commit
+//! that introduced it and its path there.
+//!
+//! Each commit's tree is read oldest first, entering only trees never seen before, so each
+//! unique tree is read once over the whole history and no commit is diffed. Only ids, a
+//! commit index and a path are kept, so memory grows with the number of unique objects, not
+//! with their content.
+
+use super::super::objects::{EntryKind, IdSet, ObjectId, Objects};
+use crate::gate::Kind;
+use anyhow::Result;
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// One unique blob (or symlink, or submodule) to hand to the gate: where it first appeared.
+pub struct BlobJob {
+    pub id: ObjectId,
+    /// The introducing commit, as an index into the selected commits (oldest first).
+    pub commit: u32,
+    pub path: String,
+    pub kind: Kind,
+}
+
+/// Blob and tree ids already accounted for. A tree seen once is never entered again: every
+/// blob under it was recorded when it was first seen.
+#[derive(Default)]
+pub struct Seen {
+    trees: IdSet,
+    blobs: IdSet,
+}
+
+impl Seen {
+    /// Walks `root`, calling `new_blob(id, path, kind)` for entries not seen before. Ids in
+    /// `base` count as seen too. A tree that cannot be read is reported and left out.
+    fn visit(
+        &mut self,
+        objects: &mut Objects,
+        base: &Seen,
+        root: ObjectId,
+        mut new_blob: impl FnMut(ObjectId, String, Kind),
+    ) {
+        if base.trees.contains(&root) || !self.trees.insert(root) {
+            return;
+        }
+        let mut stack: Vec<(ObjectId, String)> = vec![(root, String::new())];
+        while let Some((tid, prefix)) = stack.pop() {
+            let read = objects.tree(&tid, |e| {
+                let kind = match e.kind {
+                    EntryKind::Tree => {
+                        if !base.trees.contains(e.id) && self.trees.insert(e.id.to_owned()) {
+                            let name = String::from_utf8_lossy(e.name);
+                            stack.push((e.id.to_owned(), format!("{prefix}{name}/")));
+                        }
+                        return;
+                    }
+                    EntryKind::Blob => Kind::File,
+                    EntryKind::Link => Kind::Symlink,
+                    EntryKind::Submodule => Kind::Submodule,
+                };
+                if !base.blobs.contains(e.id) && self.blobs.insert(e.id.to_owned()) {
+                    let name = String::from_utf8_lossy(e.name);
+                    new_blob(e.id.to_owned(), format!("{prefix}{name}"), kind);
+                }
+            });
+            if let Err(e) = read {
+                eprintln!("warning: {}: {e:#}", prefix.trim_end_matches('/'));
+            }
+        }
+    }
+}
+
+/// Commits per walk segment, at least (each segment reads its first tree whole).
+const MIN_SEGMENT: usize = 512;
+
+/// The unique blobs of `selected` (oldest first), each attributed to the first commit that
+/// carries it. With `bounded` (a range, a branch or a date cut), what the parents just
+/// outside the selection already had is not new.
+///
+/// The commits are cut into consecutive segments walked in parallel, each with its own record
+/// of what it has seen. A segment attributes each blob to its first commit within the
+/// segment; merging the segments oldest first keeps the earliest, which is the commit that
+/// introduced it. The cost is that each segment reads its first commit's trees again.
+pub fn unique_blobs(
+    objects_dir: &Path,
+    selected: &[ObjectId],
+    bounded: bool,
+    pb: &ProgressBar,
+    threads: usize,
+) -> Result<Vec<BlobJob>> {
+    let before = if bounded {
+        boundary(objects_dir, selected)?
+    } else {
+        Seen::default()
+    };
+    let segments = (selected.len() / MIN_SEGMENT).clamp(1, threads.max(1) * 8);
+    let size = selected.len().div_ceil(segments).max(1);
+    let walked = AtomicU64::new(0);
+    let per_segment: Vec<Vec<BlobJob>> = selected
+        .par_chunks(size)
+        .enumerate()
+        .map(|(i, commits)| {
+            let first = (i * size) as u32;
+            walk_segment(
+                objects_dir,
+                &before,
+                commits,
+                first,
+                pb,
+                (&walked, selected.len()),
+            )
+        })
+        .collect::<Result<_>>()?;
+    drop(before);
+    let mut kept = IdSet::default();
+    let mut jobs = Vec::new();
+    for segment in per_segment {
+        jobs.extend(segment.into_iter().filter(|j| kept.insert(j.id)));
+    }
+    Ok(jobs)
+}
+
+/// Everything the parents of the selection that are not themselves selected have.
+fn boundary(objects_dir: &Path, selected: &[ObjectId]) -> Result<Seen> {
+    let selected_set: IdSet = selected.iter().copied().collect();
+    let empty = Seen::default();
+    let mut before = Seen::default();
+    let mut objects = Objects::open(objects_dir)?;
+    for id in selected {
+        let Ok(parents) = objects.commit_parents(id) else {
+            continue;
+        };
+        for p in parents.iter().filter(|p| !selected_set.contains(*p)) {
+            if let Ok(pt) = objects.commit_tree(p) {
+                before.visit(&mut objects, &empty, pt, |_, _, _| {});
+            }
+        }
+    }
+    Ok(before)
+}
+
+/// The blobs that `commits` (consecutive, oldest first; the first is selected commit number
+/// `first`) bring that `before` does not have, each with the first of them that carries it.
+fn walk_segment(
+    objects_dir: &Path,
+    before: &Seen,
+    commits: &[ObjectId],
+    first: u32,
+    pb: &ProgressBar,
+    (walked, total): (&AtomicU64, usize),
+) -> Result<Vec<BlobJob>> {
+    let mut objects = Objects::open(objects_dir)?;
+    let mut seen = Seen::default();
+    let mut jobs = Vec::new();
+    for (i, id) in commits.iter().enumerate() {
+        // The tree id is in the commit; the root tree itself is read only if new.
+        let tree = match objects.commit_tree(id) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("warning: {e:#}");
+                continue;
+            }
+        };
+        let commit = first + i as u32;
+        seen.visit(&mut objects, before, tree, |id, path, kind| {
+            jobs.push(BlobJob {
+                id,
+                commit,
+                path,
+                kind,
+            })
+        });
+        let n = walked.fetch_add(1, Ordering::Relaxed);
+        if n % 512 == 0 {
+            pb.set_message(format!("reading trees: {n}/{total} commits"));
+        }
+    }
+    Ok(jobs)
+}
