@@ -236,21 +236,13 @@ mod tests {
     #[test]
     fn update_keeps_annotations() {
         let mut b = Baseline::from_findings(&[finding("a", "one", 1), finding("a", "two", 2)]);
-        b.entries[0].status = Some(Status::Accepted);
-        b.entries[0].note = Some("rotated".into());
-        let keep_fp = b.entries[0].fingerprint.clone();
-        let still = b
-            .entries
-            .iter()
-            .map(|e| e.fingerprint.clone())
-            .find(|f| *f == keep_fp)
-            .unwrap();
-        let secret = if still == crate::finding::fingerprint("r", "a", b"one") {
-            "one"
-        } else {
-            "two"
-        };
-        let counts = b.update(&[finding("a", secret, 9), finding("b", "three", 1)]);
+        let one = crate::finding::fingerprint("r", "a", b"one");
+        let two = crate::finding::fingerprint("r", "a", b"two");
+        let e = b.entries.iter_mut().find(|e| e.fingerprint == one).unwrap();
+        e.status = Some(Status::Accepted);
+        e.note = Some("rotated".into());
+        // "one" moves to line 9, "two" is gone, "three" is new.
+        let counts = b.update(&[finding("a", "one", 9), finding("b", "three", 1)]);
         assert_eq!(
             counts,
             UpdateCounts {
@@ -259,9 +251,13 @@ mod tests {
                 dropped: 1
             }
         );
-        let kept = b.entries.iter().find(|e| e.fingerprint == keep_fp).unwrap();
+        let kept = b.entries.iter().find(|e| e.fingerprint == one).unwrap();
         assert_eq!(kept.status, Some(Status::Accepted));
+        assert_eq!(kept.note.as_deref(), Some("rotated"));
         assert_eq!(kept.line, Some(9));
+        assert!(b.entries.iter().all(|e| e.fingerprint != two));
+        let three = b.entries.iter().find(|e| e.path == "b").unwrap();
+        assert_eq!((three.status, three.note.as_deref()), (None, None));
     }
 
     #[test]

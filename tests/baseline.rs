@@ -132,6 +132,32 @@ fn update_keeps_annotations_and_counts() {
 }
 
 #[test]
+fn list_prints_the_baseline_of_the_path_given() {
+    let d = Dir::new();
+    d.write("proj/a.env", format!("A={}\n", fake::stripe()));
+    d.write("other/b.env", format!("B={}\n", fake::github()));
+    for p in ["proj", "other"] {
+        lh().args(["baseline"]).arg(d.join(p)).assert().code(0);
+    }
+    // From elsewhere: PATH decides which baseline is listed (the tree, or the file itself).
+    for arg in [d.join("proj"), d.join("proj/.leakhound-baseline.json")] {
+        lh().current_dir(d.path())
+            .args(["baseline", "--list"])
+            .arg(&arg)
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("a.env"))
+            .stdout(predicate::str::contains("b.env").not());
+    }
+    // Without PATH, the current directory's baseline; there is none here.
+    lh().current_dir(d.path())
+        .args(["baseline", "--list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(".leakhound-baseline.json"));
+}
+
+#[test]
 fn corrupt_or_foreign_baseline_is_exit_2() {
     let d = Dir::new();
     d.write("a.txt", "hello\n");

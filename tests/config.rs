@@ -118,7 +118,6 @@ fn root_config_is_discovered() {
 #[test]
 fn gitleaks_default_config_loads_and_applies() {
     let Some(cfg) = shared("compat/gitleaks-v8-default.toml") else {
-        eprintln!("skipped: ../shared/compat/gitleaks-v8-default.toml is absent");
         return;
     };
     let d = Dir::new();
@@ -145,6 +144,23 @@ fn gitleaks_default_config_loads_and_applies() {
         .assert()
         .code(0)
         .stderr(predicate::str::contains("222 rules").or(predicate::str::contains("221 rules")));
+}
+
+#[test]
+fn a_leakhound_config_that_mentions_title_is_not_treated_as_gitleaks() {
+    let d = Dir::new();
+    d.write(
+        "mine.toml",
+        "title = \"team rules\"\n[extend]\nuse_default = true\n\n[[rules]]\nid = \"title-token\"\ndescription = \"title token\"\nregex = '''(tt_[a-z]{8}'''\nkeywords = [\"tt_\"]\n",
+    );
+    d.write("a.txt", "tt_abcdefgh\n");
+    lh().args(["scan", "--config"])
+        .arg(d.join("mine.toml"))
+        .arg(d.join("a.txt"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("title-token"))
+        .stderr(predicate::str::contains("regex"));
 }
 
 #[test]

@@ -387,6 +387,19 @@ fn rules_check_passes_for_the_defaults() {
 }
 
 #[test]
+fn rules_refuses_report_formats_it_cannot_print() {
+    for f in ["sarif", "junit", "csv", "jsonl"] {
+        lh().args(["rules", "-f", f])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("invalid value"));
+    }
+    let a = lh().args(["rules", "-f", "json"]).assert().code(0);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert!(rows.len() > 100 && rows[0]["id"].is_string());
+}
+
+#[test]
 fn the_project_itself_is_clean() {
     // Dogfood: the repository, with its own .leakhound.toml, has no findings.
     lh().args(["scan"])

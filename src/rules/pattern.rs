@@ -3,7 +3,8 @@
 //! Compiling every regex up front would cost a one-file pre-commit scan most of its time, so
 //! patterns are parsed eagerly (cheap, catches syntax errors with the rule id) and compiled
 //! the first time a file actually needs them. Regexes run on bytes with Unicode off: secrets
-//! are ASCII, and Unicode classes make programs ~90x slower to build (see shared NOTES).
+//! are ASCII, and Unicode classes make programs ~90x slower to build: 221 gitleaks patterns
+//! compiled in 4.4 s with Unicode on, 0.05 s with it off, measured on this project's machines.
 
 use regex::bytes::{Regex, RegexBuilder};
 use std::sync::OnceLock;

@@ -124,8 +124,8 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Validates a parsed rule. The error names the problem; the caller adds file and id.
-    /// Validates a rule read in `dialect` (the embedded defaults skip the regex parse).
+    /// Validates a rule read in `dialect` (the embedded defaults skip the regex parse). The
+    /// error names the problem; the caller adds file and id.
     pub fn from_syntax(s: RuleSyntax, origin: &str, dialect: Dialect) -> Result<Rule, String> {
         let parse = |src: &str| Pattern::parse_as(src, dialect);
         if s.id.trim().is_empty() {

@@ -12,7 +12,7 @@ use super::allowlist::Allowlist;
 use super::builtin::{BUILTIN_FILES, BUILTIN_LEAN};
 use super::pattern::Dialect;
 use super::rule::Rule;
-use super::syntax::ConfigSyntax;
+use super::syntax::{self, ConfigSyntax};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -97,7 +97,9 @@ fn parse_layer(file: &str, src: &str, builtin: bool) -> Result<Layer, ConfigErro
             message: e.message().trim().to_string(),
         }
     })?;
-    let lenient = !builtin && ConfigSyntax::looks_like_gitleaks(src);
+    // The dialect, from the document's keys (a second parse, for user configs only).
+    let lenient = !builtin
+        && toml::from_str::<toml::Table>(src).is_ok_and(|doc| syntax::is_gitleaks_dialect(&doc));
     let dialect = if builtin {
         Dialect::Trusted
     } else if lenient {
@@ -329,10 +331,17 @@ mod tests {
 
     #[test]
     fn gitleaks_dialect_skips_bad_rules() {
-        let src = "title = \"t\"\n[[rules]]\nid = \"broken\"\nregex = \"(a\"\n[[rules]]\nid = \"ok\"\nregex = \"b\"\nsecretGroup = 0\n";
+        let src = "[[rules]]\nid = \"broken\"\nregex = \"(a\"\n[[rules]]\nid = \"ok\"\nregex = \"b\"\nsecretGroup = 0\n";
         let l = parse_layer("c.toml", src, false).ok().unwrap();
         assert_eq!(l.rules.len(), 1);
         assert!(l.warnings[0].contains("broken"));
+    }
+
+    #[test]
+    fn a_native_config_mentioning_title_stays_strict() {
+        let src = "title = \"team rules\"\n[[rules]]\nid = \"broken\"\ndescription = \"title\"\nregex = \"(a\"\n";
+        let e = parse_layer("c.toml", src, false).err().unwrap().to_string();
+        assert!(e.contains("broken") && e.contains("regex"), "{e}");
     }
 
     #[test]

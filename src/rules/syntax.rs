@@ -28,23 +28,45 @@ pub struct ConfigSyntax {
     pub disabled_rules: Vec<String>,
 }
 
-impl ConfigSyntax {
-    /// True when the file uses a spelling only gitleaks uses. Such files get gitleaks'
-    /// leniency: a regex our engine cannot compile skips that rule with a warning instead of
-    /// failing the run.
-    pub fn looks_like_gitleaks(src: &str) -> bool {
-        const MARKERS: &[&str] = &[
-            "secretGroup",
-            "regexTarget",
-            "useDefault",
-            "minVersion",
-            "disabledRules",
-            "[allowlist]",
-            "[rules.allowlist]",
-            "title",
-        ];
-        MARKERS.iter().any(|m| src.contains(m))
+/// Keys only gitleaks spells (leakhound's own spelling is snake_case).
+const GITLEAKS_KEYS: &[&str] = &[
+    "secretGroup",
+    "regexTarget",
+    "useDefault",
+    "disabledRules",
+    "minVersion",
+    "skipReport",
+    "targetRules",
+];
+
+/// Is this configuration written in gitleaks' dialect? Decided from the parsed document,
+/// never from substrings of the text: a key only gitleaks spells (`secretGroup`,
+/// `useDefault`, ...) anywhere, or gitleaks' singular `[allowlist]` table, at the top or in a
+/// rule (leakhound's own spelling is `[[allowlists]]`). A `title` alone decides nothing.
+/// Such files get gitleaks' leniency: a regex our engine cannot compile skips that rule with
+/// a warning instead of failing the run.
+pub fn is_gitleaks_dialect(doc: &toml::Table) -> bool {
+    fn has_gitleaks_key(v: &toml::Value) -> bool {
+        match v {
+            toml::Value::Table(t) => t
+                .iter()
+                .any(|(k, v)| GITLEAKS_KEYS.contains(&k.as_str()) || has_gitleaks_key(v)),
+            toml::Value::Array(a) => a.iter().any(has_gitleaks_key),
+            _ => false,
+        }
     }
+    let singular_allowlist = |t: &toml::Table| t.get("allowlist").is_some_and(|v| v.is_table());
+    let rule_allowlist = doc.get("rules").and_then(|r| r.as_array()).is_some_and(|rules| {
+        rules
+            .iter()
+            .filter_map(|r| r.as_table())
+            .any(singular_allowlist)
+    });
+    singular_allowlist(doc)
+        || rule_allowlist
+        || doc.iter().any(|(k, v)| {
+            GITLEAKS_KEYS.contains(&k.as_str()) || has_gitleaks_key(v)
+        })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -130,4 +152,33 @@ pub struct AllowlistSyntax {
     /// Global allowlists only: restrict to these rule ids.
     #[serde(default, alias = "targetRules")]
     pub target_rules: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dialect(src: &str) -> bool {
+        is_gitleaks_dialect(&toml::from_str(src).unwrap())
+    }
+
+    #[test]
+    fn the_dialect_comes_from_keys_not_substrings() {
+        for gitleaks in [
+            "[[rules]]\nid = \"a\"\nregex = \"x\"\nsecretGroup = 1\n",
+            "[extend]\nuseDefault = true\n",
+            "[allowlist]\npaths = [\"a\"]\n",
+            "[[rules]]\nid = \"a\"\nregex = \"x\"\n[rules.allowlist]\nregexes = [\"y\"]\n",
+            "[[allowlists]]\nregexTarget = \"line\"\nregexes = [\"y\"]\n",
+        ] {
+            assert!(dialect(gitleaks), "{gitleaks}");
+        }
+        for native in [
+            "[[rules]]\nid = \"title-case\"\ndescription = \"a title and a secretGroup\"\nregex = \"title\"\n",
+            "title = \"my rules\"\n[[allowlists]]\npaths = [\"useDefault\"]\n",
+            "[extend]\nuse_default = true\n",
+        ] {
+            assert!(!dialect(native), "{native}");
+        }
+    }
 }

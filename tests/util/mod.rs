@@ -14,10 +14,25 @@ pub fn fixture(rel: &str) -> PathBuf {
     root().join("fixtures").join(rel)
 }
 
-/// `../shared` beside the checkout, if present (CI and developers have it).
+/// `../shared/REL` beside the checkout (CI and developers have it). When it is absent the
+/// test that needs it is skipped, loudly: a line on stderr, which `cargo test` shows with
+/// `--nocapture`; and with `LEAKHOUND_REQUIRE_SHARED` set (CI sets it), absence is a failure,
+/// so a test can never pass in CI without having run.
 pub fn shared(rel: &str) -> Option<PathBuf> {
     let p = root().join("..").join("shared").join(rel);
-    p.exists().then_some(p)
+    if p.exists() {
+        return Some(p);
+    }
+    assert!(
+        std::env::var_os("LEAKHOUND_REQUIRE_SHARED").is_none(),
+        "{} is required (LEAKHOUND_REQUIRE_SHARED is set) but absent",
+        p.display()
+    );
+    eprintln!(
+        "SKIPPED: {} is absent (set LEAKHOUND_REQUIRE_SHARED=1 to make this a failure)",
+        p.display()
+    );
+    None
 }
 
 /// The binary, with a clean environment: no color, no CI variables.

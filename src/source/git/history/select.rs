@@ -2,7 +2,7 @@
 //! first, parents before children.
 //!
 //! The revision walk is libgit2's: its topological walk over cargo's 23,800 commits takes
-//! 0.2 s on one thread, gix-traverse's took 1.2 s (measured for issue 3). Everything after
+//! 0.2 s on one thread, gix-traverse's took 1.2 s (measured November 2026). Everything after
 //! the walk uses gix object ids.
 
 use super::super::objects::{from_git2, ObjectId};
