@@ -165,8 +165,7 @@ fn sarif_never_carries_credentials_of_the_origin_url() {
         assert!(!text.contains(&token), "{url} leaked into SARIF");
         let log: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(
-            log["runs"][0]["versionControlProvenance"][0]["repositoryUri"],
-            want,
+            log["runs"][0]["versionControlProvenance"][0]["repositoryUri"], want,
             "{url}"
         );
     }

@@ -1,6 +1,7 @@
 //! Integration tests: the real binary on real files and real git repositories in temp dirs.
 
 mod accuracy;
+mod architecture;
 mod baseline;
 mod ci_recipes;
 mod config;
@@ -8,4 +9,5 @@ mod git;
 mod hardening;
 mod report;
 mod scan;
+mod sources;
 mod util;

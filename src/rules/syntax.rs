@@ -56,17 +56,20 @@ pub fn is_gitleaks_dialect(doc: &toml::Table) -> bool {
         }
     }
     let singular_allowlist = |t: &toml::Table| t.get("allowlist").is_some_and(|v| v.is_table());
-    let rule_allowlist = doc.get("rules").and_then(|r| r.as_array()).is_some_and(|rules| {
-        rules
-            .iter()
-            .filter_map(|r| r.as_table())
-            .any(singular_allowlist)
-    });
+    let rule_allowlist = doc
+        .get("rules")
+        .and_then(|r| r.as_array())
+        .is_some_and(|rules| {
+            rules
+                .iter()
+                .filter_map(|r| r.as_table())
+                .any(singular_allowlist)
+        });
     singular_allowlist(doc)
         || rule_allowlist
-        || doc.iter().any(|(k, v)| {
-            GITLEAKS_KEYS.contains(&k.as_str()) || has_gitleaks_key(v)
-        })
+        || doc
+            .iter()
+            .any(|(k, v)| GITLEAKS_KEYS.contains(&k.as_str()) || has_gitleaks_key(v))
 }
 
 #[derive(Debug, Default, Deserialize)]
