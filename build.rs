@@ -1,26 +1,140 @@
-//! Embeds the default rules and the word list into the binary.
+//! Embeds the default rules and the word list into the binary, validated, in the form the
+//! program uses, so that start-up parses nothing:
 //!
-//! - every `rules/*.toml`, whole (for `leakhound rules --check`, which needs the examples);
-//! - the same files without `examples`/`negative_examples`, which is what a scan parses at
-//!   start-up (less to parse: start-up time matters for a pre-commit hook);
-//! - `data/words/*.txt` as one sorted static array, so the word test costs nothing to set up.
+//! - every `rules/*.toml` is parsed with the same syntax types the program uses
+//!   (`src/rules/syntax.rs`), its regexes are parsed and its capture groups checked, and it
+//!   is written out as Rust values (`builtin_rules.rs`): a broken rule fails the build,
+//!   naming the file and the rule;
+//! - `data/words/*.txt` becomes one sorted static array, so the word test costs nothing to
+//!   set up.
+use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::{env, fs, path::Path};
 
-fn lean(src: &str, name: &str) -> String {
-    let mut v: toml::Table = toml::from_str(src).unwrap_or_else(|e| panic!("rules/{name}: {e}"));
-    if let Some(toml::Value::Array(rules)) = v.get_mut("rules") {
-        for r in rules.iter_mut() {
-            if let toml::Value::Table(t) = r {
-                t.remove("examples");
-                t.remove("negative_examples");
-            }
-        }
-    }
-    toml::to_string(&v).expect("re-serialize rules")
+#[allow(dead_code)]
+#[path = "src/rules/syntax.rs"]
+mod syntax;
+
+use syntax::{AllowlistSyntax, ConfigSyntax, RuleSyntax};
+
+fn lit(s: &str) -> String {
+    format!("{s:?}")
 }
 
-fn main() {
-    let out_dir = env::var("OUT_DIR").unwrap();
+fn opt_str(o: &Option<String>) -> String {
+    match o {
+        Some(s) => format!("Some({}.into())", lit(s)),
+        None => "None".into(),
+    }
+}
+
+fn strs(v: &[String]) -> String {
+    let items: Vec<String> = v.iter().map(|s| format!("{}.into()", lit(s))).collect();
+    format!("vec![{}]", items.join(", "))
+}
+
+fn allowlist(a: &AllowlistSyntax) -> String {
+    format!(
+        "AllowlistSyntax {{ description: {}, condition: {}, commits: {}, paths: {}, \
+         file_names: {}, dir_names: {}, extensions: {}, regexes: {}, \
+         regex_target: {}, stopwords: {}, target_rules: {} }}",
+        opt_str(&a.description),
+        opt_str(&a.condition),
+        strs(&a.commits),
+        strs(&a.paths),
+        strs(&a.file_names),
+        strs(&a.dir_names),
+        strs(&a.extensions),
+        strs(&a.regexes),
+        opt_str(&a.regex_target),
+        strs(&a.stopwords),
+        strs(&a.target_rules),
+    )
+}
+
+fn allowlists(v: &[AllowlistSyntax]) -> String {
+    let items: Vec<String> = v.iter().map(allowlist).collect();
+    format!("vec![{}]", items.join(", "))
+}
+
+/// Parses a regex as the program will compile it (bytes, Unicode off); its capture count.
+fn check_regex(file: &str, id: &str, what: &str, src: &str) -> usize {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(src)
+        .unwrap_or_else(|e| panic!("rules/{file}: rule {id:?}: invalid {what}: {e}"));
+    hir.properties().explicit_captures_len()
+}
+
+fn rule(file: &str, r: &RuleSyntax) -> String {
+    let captures = r
+        .regex
+        .as_deref()
+        .map_or(0, |re| check_regex(file, &r.id, "regex", re));
+    if let Some(p) = &r.path {
+        check_regex(file, &r.id, "path", p);
+    }
+    if let Some(g) = r.secret_group {
+        assert!(
+            g <= captures,
+            "rules/{file}: rule {:?}: secret_group {g} but the regex has {captures} group(s)",
+            r.id
+        );
+    }
+    assert!(
+        r.required.is_empty(),
+        "rules/{file}: rule {:?}: composite rules are not supported",
+        r.id
+    );
+    for a in r.allowlist.iter().chain(&r.allowlists) {
+        for re in &a.regexes {
+            check_regex(file, &r.id, "allowlist regex", re);
+        }
+    }
+    let examples = |v: &[String]| {
+        if v.is_empty() {
+            "Vec::new()".to_string()
+        } else {
+            format!("if with_examples {{ {} }} else {{ Vec::new() }}", strs(v))
+        }
+    };
+    format!(
+        "RuleSyntax {{ id: {}.into(), description: {}, regex: {}, secret_group: {:?}, \
+         entropy: {:?}, keywords: {}, path: {}, tags: {}, severity: {}, confidence: {}, \
+         checksum: {}, randomness: {}, password: {}, example_path: {}, multiline: {}, \
+         min_length: {:?}, skip_report: {}, allowlist: {}, allowlists: {}, \
+         required: Vec::new(), examples: {}, negative_examples: {} }}",
+        lit(&r.id),
+        opt_str(&r.description),
+        opt_str(&r.regex),
+        r.secret_group,
+        r.entropy,
+        strs(&r.keywords),
+        opt_str(&r.path),
+        strs(&r.tags),
+        opt_str(&r.severity),
+        opt_str(&r.confidence),
+        opt_str(&r.checksum),
+        r.randomness,
+        r.password,
+        opt_str(&r.example_path),
+        r.multiline,
+        r.min_length,
+        r.skip_report,
+        match &r.allowlist {
+            Some(a) => format!("Some({})", allowlist(a)),
+            None => "None".into(),
+        },
+        allowlists(&r.allowlists),
+        examples(&r.examples),
+        examples(&r.negative_examples),
+    )
+}
+
+/// Every embedded rules file as Rust code building its `ConfigSyntax`.
+fn builtin_rules() -> String {
     let dir = Path::new("rules");
     println!("cargo:rerun-if-changed=rules");
     let mut names: Vec<String> = fs::read_dir(dir)
@@ -30,31 +144,49 @@ fn main() {
         .filter(|n| n.ends_with(".toml"))
         .collect();
     names.sort();
-    let mut full = String::from("/// (file name, contents) of every embedded rules file.\npub static BUILTIN_FILES: &[(&str, &str)] = &[\n");
-    let mut lean_list = String::from("/// The same files without examples, parsed at start-up.\npub static BUILTIN_LEAN: &[(&str, &str)] = &[\n");
+    let mut ids = HashSet::new();
+    let mut out = String::from(
+        "/// Every embedded rules file: its name and its contents, parsed and validated at build\n\
+         /// time. Examples are built only when asked for (`rules --check`).\n\
+         pub fn layers(with_examples: bool) -> Vec<(&'static str, ConfigSyntax)> {\n    vec![\n",
+    );
     for n in &names {
         println!("cargo:rerun-if-changed=rules/{n}");
-        let abs = fs::canonicalize(dir.join(n)).unwrap();
-        full.push_str(&format!(
-            "    ({n:?}, include_str!({:?})),\n",
-            abs.display().to_string()
-        ));
         let src = fs::read_to_string(dir.join(n)).unwrap();
-        let lean_path = Path::new(&out_dir).join(format!("lean-{n}"));
-        fs::write(&lean_path, lean(&src, n)).unwrap();
-        lean_list.push_str(&format!(
-            "    ({n:?}, include_str!({:?})),\n",
-            lean_path.display().to_string()
-        ));
+        let c: ConfigSyntax = toml::from_str(&src).unwrap_or_else(|e| panic!("rules/{n}: {e}"));
+        let rules: Vec<String> = c
+            .rules
+            .iter()
+            .map(|r| {
+                assert!(
+                    ids.insert(r.id.clone()),
+                    "rules/{n}: duplicate rule id {:?}",
+                    r.id
+                );
+                rule(n, r)
+            })
+            .collect();
+        let globals: Vec<AllowlistSyntax> =
+            c.allowlist.iter().chain(&c.allowlists).cloned().collect();
+        let _ = writeln!(
+            out,
+            "        ({}, ConfigSyntax {{ rules: vec![{}], allowlists: {}, ..Default::default() }}),",
+            lit(n),
+            rules.join(", "),
+            allowlists(&globals)
+        );
     }
-    full.push_str("];\n");
-    lean_list.push_str("];\n");
+    out.push_str("    ]\n}\n");
+    out
+}
+
+fn main() {
+    let out_dir = env::var("OUT_DIR").unwrap();
     fs::write(
         Path::new(&out_dir).join("builtin_rules.rs"),
-        full + &lean_list,
+        builtin_rules(),
     )
     .unwrap();
-
     fs::write(Path::new(&out_dir).join("words.rs"), words_table()).unwrap();
 }
 

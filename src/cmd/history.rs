@@ -2,7 +2,7 @@
 //! that introduced it.
 
 use super::scan::Scanned;
-use super::{BaselineSettings, OutputSettings, RuleSettings};
+use super::{keep_until_exit, BaselineSettings, OutputSettings, RuleSettings};
 use crate::gate::{Gate, Stats};
 use crate::source::git::history::{self, HistoryOptions};
 use crate::source::git::Repo;
@@ -47,6 +47,7 @@ pub fn collect(s: &HistorySettings) -> Result<Scanned> {
             ""
         }
     );
+    keep_until_exit(detector);
     Ok(Scanned {
         findings,
         stats,

@@ -81,7 +81,8 @@ pub fn run(s: &RulesSettings) -> Result<i32> {
         } else {
             "config allowlist"
         };
-        let paths: Vec<&str> = a.paths.iter().map(|p| p.as_str()).collect();
+        let mut paths: Vec<String> = a.paths.iter().map(|p| p.as_str().to_string()).collect();
+        paths.extend(a.files.describe());
         println!(
             "allowlist ({origin}): {} — {} path(s): {}",
             a.description.as_deref().unwrap_or(""),

@@ -1,6 +1,6 @@
 //! `leakhound scan`: files, directories and stdin, or the staged index.
 
-use super::{finish, BaselineSettings, OutputSettings, RuleSettings};
+use super::{finish, keep_until_exit, BaselineSettings, OutputSettings, RuleSettings};
 use crate::finding::Finding;
 use crate::gate::{Gate, Stats};
 use crate::source::git::staged::{self, StagedOptions};
@@ -115,6 +115,7 @@ fn collect_paths(s: &ScanSettings, p: &PathsScan) -> Result<Scanned> {
         };
         findings.extend(source::fs::scan(&opts, &gate));
     }
+    keep_until_exit(detector);
     Ok(Scanned {
         findings,
         stats,
@@ -136,6 +137,7 @@ fn collect_staged(s: &ScanSettings, opts: StagedOptions) -> Result<Scanned> {
         max_file_size: s.max_file_size,
     };
     let findings = staged::scan(&repo, opts, &gate)?;
+    keep_until_exit(detector);
     Ok(Scanned {
         findings,
         stats,

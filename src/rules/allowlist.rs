@@ -1,12 +1,13 @@
 //! Allowlists: conditions under which a candidate finding is not reported.
 //!
 //! One type serves the global allowlists, per-rule allowlists and the built-in default
-//! allowlist. Criteria: path (glob or regex), commit id, secret/match/line regexes and
-//! stopwords; `condition = "AND"` requires every given criterion, the default `OR` any one.
+//! allowlist. Criteria: path (glob or regex, or file names, directory names and extensions),
+//! commit id, secret/match/line regexes and stopwords; `condition = "AND"` requires every given criterion, the default `OR` any one.
 
 use super::pattern::{Dialect, Pattern};
 use super::syntax::AllowlistSyntax;
 use globset::{Glob, GlobMatcher};
+use std::collections::HashSet;
 
 /// What an allowlist regex is matched against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +65,60 @@ impl PathMatcher {
     }
 }
 
+/// File names, directory names and extensions: path criteria that need no regex, so that a
+/// long list of them (lock files, vendored folders, media) costs a few hash lookups per file
+/// and nothing to set up.
+#[derive(Debug, Default)]
+pub struct FileMatcher {
+    names: HashSet<String>,
+    dirs: HashSet<String>,
+    /// Lower-cased, with a leading dot (`.png`, `.min.js`).
+    extensions: Vec<String>,
+}
+
+impl FileMatcher {
+    fn new(s: &AllowlistSyntax) -> FileMatcher {
+        FileMatcher {
+            names: s.file_names.iter().cloned().collect(),
+            dirs: s.dir_names.iter().cloned().collect(),
+            extensions: s
+                .extensions
+                .iter()
+                .map(|e| format!(".{}", e.trim_start_matches('.').to_ascii_lowercase()))
+                .collect(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.names.is_empty() && self.dirs.is_empty() && self.extensions.is_empty()
+    }
+
+    /// The criteria, for listing: `name`, `dir/`, `*.ext`, sorted.
+    pub fn describe(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.names.iter().cloned().collect();
+        v.extend(self.dirs.iter().map(|d| format!("{d}/")));
+        v.extend(self.extensions.iter().map(|e| format!("*{e}")));
+        v.sort();
+        v
+    }
+
+    /// Is the file named one of `names`, under a directory named one of `dirs`, or does its
+    /// name end with one of `extensions` (ASCII case-insensitively)?
+    pub fn is_match(&self, path: &str) -> bool {
+        let (dirs, name) = path.rsplit_once('/').unwrap_or(("", path));
+        if self.names.contains(name) {
+            return true;
+        }
+        if !self.dirs.is_empty() && dirs.split('/').any(|d| self.dirs.contains(d)) {
+            return true;
+        }
+        let n = name.as_bytes();
+        self.extensions
+            .iter()
+            .any(|e| n.len() > e.len() && n[n.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes()))
+    }
+}
+
 /// The facts about a candidate finding that allowlists look at.
 pub struct Candidate<'a> {
     pub path: &'a str,
@@ -79,6 +134,7 @@ pub struct Allowlist {
     pub require_all: bool,
     pub commits: Vec<String>,
     pub paths: Vec<PathMatcher>,
+    pub files: FileMatcher,
     pub regexes: Vec<Pattern>,
     pub regex_target: RegexTarget,
     /// Lower-cased.
@@ -137,6 +193,7 @@ impl Allowlist {
             require_all,
             commits: s.commits.iter().map(|c| c.to_ascii_lowercase()).collect(),
             paths,
+            files: FileMatcher::new(s),
             regexes,
             regex_target,
             stopwords: s.stopwords.iter().map(|w| w.to_ascii_lowercase()).collect(),
@@ -146,7 +203,7 @@ impl Allowlist {
 
     /// True if only path criteria are set, so a whole file can be skipped before reading it.
     pub fn is_path_only(&self) -> bool {
-        !self.paths.is_empty()
+        self.has_path_criteria()
             && self.commits.is_empty()
             && self.regexes.is_empty()
             && self.stopwords.is_empty()
@@ -156,8 +213,12 @@ impl Allowlist {
         self.target_rules.is_empty() || self.target_rules.iter().any(|r| r == rule_id)
     }
 
+    fn has_path_criteria(&self) -> bool {
+        !self.paths.is_empty() || !self.files.is_empty()
+    }
+
     pub fn path_allowed(&self, path: &str) -> bool {
-        self.paths.iter().any(|p| p.is_match(path))
+        self.files.is_match(path) || self.paths.iter().any(|p| p.is_match(path))
     }
 
     pub fn allows(&self, c: &Candidate) -> bool {
@@ -168,7 +229,7 @@ impl Allowlist {
                     .is_some_and(|id| self.commits.iter().any(|a| id.starts_with(a.as_str()))),
             );
         }
-        if !self.paths.is_empty() {
+        if self.has_path_criteria() {
             checks[1] = Some(self.path_allowed(c.path));
         }
         if !self.regexes.is_empty() {
@@ -206,6 +267,37 @@ mod tests {
             secret,
             matched: secret,
             line: secret,
+        }
+    }
+
+    #[test]
+    fn names_dirs_and_extensions() {
+        let a = Allowlist::from_syntax(&AllowlistSyntax {
+            file_names: vec!["Cargo.lock".into()],
+            dir_names: vec!["node_modules".into()],
+            extensions: vec!["png".into(), ".min.js".into()],
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(a.is_path_only());
+        for p in [
+            "Cargo.lock",
+            "a/Cargo.lock",
+            "web/node_modules/x/y.js",
+            "i/LOGO.PNG",
+            "a.min.JS",
+        ] {
+            assert!(a.path_allowed(p), "{p}");
+        }
+        for p in [
+            "Cargo.lock.bak",
+            "node_modules.txt",
+            "png",
+            "a/.png",
+            "src/min.js",
+            "mynode_modules/a",
+        ] {
+            assert!(!a.path_allowed(p), "{p}");
         }
     }
 

@@ -9,7 +9,7 @@
 //! - `disabled_rules` (or gitleaks' `[extend] disabledRules`) removes rules by id.
 
 use super::allowlist::Allowlist;
-use super::builtin::{BUILTIN_FILES, BUILTIN_LEAN};
+use super::builtin;
 use super::pattern::Dialect;
 use super::rule::Rule;
 use super::syntax::{self, ConfigSyntax};
@@ -85,9 +85,9 @@ fn line_col(src: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Parses and validates one file. `builtin` files are trusted to compile (tests check them)
-/// and compile lazily; user files compile eagerly so that errors surface before the scan.
-fn parse_layer(file: &str, src: &str, builtin: bool) -> Result<Layer, ConfigError> {
+/// Parses and validates one user config file; its regexes compile eagerly so that errors
+/// surface before the scan.
+fn parse_layer(file: &str, src: &str) -> Result<Layer, ConfigError> {
     let syntax: ConfigSyntax = toml::from_str(src).map_err(|e| {
         let (line, column) = e.span().map_or((0, 0), |s| line_col(src, s.start));
         ConfigError::Syntax {
@@ -97,16 +97,25 @@ fn parse_layer(file: &str, src: &str, builtin: bool) -> Result<Layer, ConfigErro
             message: e.message().trim().to_string(),
         }
     })?;
-    // The dialect, from the document's keys (a second parse, for user configs only).
-    let lenient = !builtin
-        && toml::from_str::<toml::Table>(src).is_ok_and(|doc| syntax::is_gitleaks_dialect(&doc));
-    let dialect = if builtin {
-        Dialect::Trusted
-    } else if lenient {
-        Dialect::Go
-    } else {
-        Dialect::Native
-    };
+    // The dialect, from the document's keys (a second parse of a small file).
+    let gitleaks =
+        toml::from_str::<toml::Table>(src).is_ok_and(|doc| syntax::is_gitleaks_dialect(&doc));
+    build_layer(
+        file,
+        syntax,
+        if gitleaks {
+            Dialect::Go
+        } else {
+            Dialect::Native
+        },
+    )
+}
+
+/// Validates a parsed file. The embedded rules (`Dialect::Trusted`) were validated by the
+/// build and compile lazily.
+fn build_layer(file: &str, syntax: ConfigSyntax, dialect: Dialect) -> Result<Layer, ConfigError> {
+    let builtin = dialect == Dialect::Trusted;
+    let lenient = dialect == Dialect::Go;
     let mut warnings = Vec::new();
     let mut seen = HashSet::new();
     let mut rules = Vec::with_capacity(syntax.rules.len());
@@ -196,7 +205,7 @@ fn read_layer(path: &Path, depth: usize) -> Result<Vec<(String, Layer)>, ConfigE
         file: file.clone(),
         err,
     })?;
-    let layer = parse_layer(&file, &src, false)?;
+    let layer = parse_layer(&file, &src)?;
     let mut layers = Vec::new();
     if let Some(base) = &layer.extend_path {
         let base = path.parent().unwrap_or(Path::new(".")).join(base);
@@ -216,14 +225,9 @@ impl RuleSet {
         let mut set = RuleSet::default();
         let mut builtin_rules = Vec::new();
         let mut default_allow = Vec::new();
-        let files = if opts.with_examples {
-            BUILTIN_FILES
-        } else {
-            BUILTIN_LEAN
-        };
-        for (name, src) in files {
+        for (name, syntax) in builtin::layers(opts.with_examples) {
             let file = format!("rules/{name}");
-            let layer = parse_layer(&file, src, true)?;
+            let layer = build_layer(&file, syntax, Dialect::Trusted)?;
             builtin_rules.extend(layer.rules);
             default_allow.extend(layer.allowlists);
         }
@@ -286,7 +290,7 @@ impl RuleSet {
     /// Parses and validates one config file's text on its own (as `config check` and the
     /// fuzzer do); returns how many rules it defines.
     pub fn parse_config_str(file: &str, src: &str) -> Result<usize, ConfigError> {
-        parse_layer(file, src, false).map(|l| l.rules.len())
+        parse_layer(file, src).map(|l| l.rules.len())
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
@@ -300,7 +304,7 @@ mod tests {
 
     #[test]
     fn toml_error_has_line_and_column() {
-        let e = parse_layer("c.toml", "[[rules]]\nid = \"x\"\nregex = \n", false)
+        let e = parse_layer("c.toml", "[[rules]]\nid = \"x\"\nregex = \n")
             .err()
             .unwrap();
         let msg = e.to_string();
@@ -309,7 +313,7 @@ mod tests {
 
     #[test]
     fn unknown_field_is_named() {
-        let e = parse_layer("c.toml", "[[rules]]\nid = \"x\"\nregexx = \"a\"\n", false)
+        let e = parse_layer("c.toml", "[[rules]]\nid = \"x\"\nregexx = \"a\"\n")
             .err()
             .unwrap();
         assert!(e.to_string().contains("regexx"), "{e}");
@@ -318,21 +322,21 @@ mod tests {
     #[test]
     fn duplicate_ids_rejected() {
         let src = "[[rules]]\nid = \"x\"\nregex = \"a\"\n[[rules]]\nid = \"x\"\nregex = \"b\"\n";
-        let e = parse_layer("c.toml", src, false).err().unwrap();
+        let e = parse_layer("c.toml", src).err().unwrap();
         assert!(matches!(e, ConfigError::Duplicate { .. }));
     }
 
     #[test]
     fn bad_regex_names_rule() {
         let src = "[[rules]]\nid = \"broken\"\nregex = \"(a\"\n";
-        let e = parse_layer("c.toml", src, false).err().unwrap().to_string();
+        let e = parse_layer("c.toml", src).err().unwrap().to_string();
         assert!(e.contains("broken") && e.contains("regex"), "{e}");
     }
 
     #[test]
     fn gitleaks_dialect_skips_bad_rules() {
         let src = "[[rules]]\nid = \"broken\"\nregex = \"(a\"\n[[rules]]\nid = \"ok\"\nregex = \"b\"\nsecretGroup = 0\n";
-        let l = parse_layer("c.toml", src, false).ok().unwrap();
+        let l = parse_layer("c.toml", src).ok().unwrap();
         assert_eq!(l.rules.len(), 1);
         assert!(l.warnings[0].contains("broken"));
     }
@@ -340,7 +344,7 @@ mod tests {
     #[test]
     fn a_native_config_mentioning_title_stays_strict() {
         let src = "title = \"team rules\"\n[[rules]]\nid = \"broken\"\ndescription = \"title\"\nregex = \"(a\"\n";
-        let e = parse_layer("c.toml", src, false).err().unwrap().to_string();
+        let e = parse_layer("c.toml", src).err().unwrap().to_string();
         assert!(e.contains("broken") && e.contains("regex"), "{e}");
     }
 

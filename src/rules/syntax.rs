@@ -144,6 +144,15 @@ pub struct AllowlistSyntax {
     /// Path regexes (gitleaks) or globs (`*`, `**`), either accepted.
     #[serde(default)]
     pub paths: Vec<String>,
+    /// Exact file names (`Cargo.lock`), anywhere in the tree.
+    #[serde(default)]
+    pub file_names: Vec<String>,
+    /// Directory names (`node_modules`): anything under such a directory, at any depth.
+    #[serde(default)]
+    pub dir_names: Vec<String>,
+    /// File name endings, case-insensitive (`png`, `min.js`).
+    #[serde(default)]
+    pub extensions: Vec<String>,
     #[serde(default)]
     pub regexes: Vec<String>,
     /// What `regexes` apply to: `secret` (default), `match` or `line`.

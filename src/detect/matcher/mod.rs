@@ -17,6 +17,7 @@ use super::keywords::Keywords;
 use crate::finding::{fingerprint, Finding};
 use crate::rules::allowlist::Candidate as AllowCandidate;
 use crate::rules::RuleSet;
+use regex_automata::{Input, Span};
 
 /// How far around a keyword hit a rule's regex looks, at most, when the line is long.
 /// Lines shorter than this are searched whole.
@@ -43,6 +44,7 @@ pub struct Detector {
 
 impl Detector {
     pub fn new(rules: RuleSet, options: DetectorOptions) -> Detector {
+        crate::rules::pattern::prefer_cheap_builds(options.small_input);
         let mut patterns: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
         let mut index = std::collections::HashMap::new();
@@ -239,19 +241,22 @@ impl Detector {
         let Some(re) = rule.regex.as_ref().and_then(|p| p.get()) else {
             return;
         };
+        let mut caps = None;
         for &(ws, we) in windows {
             // Most windows hold no match: a plain search answers that without the cost of
             // capture groups, which are resolved only for a match found.
             let hay = &data[ws..we];
             let mut at = 0;
-            while let Some(m) = re.find_at(hay, at) {
-                let mut locs = re.capture_locations();
-                let whole = re
-                    .captures_read_at(&mut locs, hay, m.start())
-                    .map_or((m.start(), m.end()), |w| (w.start(), w.end()));
+            while let Some(m) = re.search(&Input::new(hay).range(at..)) {
+                let caps = caps.get_or_insert_with(|| re.create_captures());
+                re.search_captures(&Input::new(hay).range(m.start()..), caps);
+                let span = |s: Span| (s.start, s.end);
+                let whole = caps
+                    .get_match()
+                    .map_or((m.start(), m.end()), |w| span(w.span()));
                 let secret = match rule.secret_group {
-                    Some(g) => locs.get(g),
-                    None => (1..locs.len()).find_map(|g| locs.get(g)),
+                    Some(g) => caps.get_group(g).map(span),
+                    None => (1..caps.group_len()).find_map(|g| caps.get_group(g).map(span)),
                 }
                 .unwrap_or(whole);
                 let secret = (ws + secret.0, ws + secret.1);

@@ -10,8 +10,6 @@ use crate::detect::filter;
 use crate::finding::{fingerprint, mask, Finding};
 use crate::rules::allowlist::Candidate as AllowCandidate;
 use crate::rules::{Confidence, Rule, RuleSet};
-use aho_corasick::AhoCorasick;
-use std::sync::OnceLock;
 
 /// Longest secret considered; longer matches are truncated junk (minified data, blobs).
 const MAX_SECRET: usize = 4096;
@@ -98,21 +96,19 @@ pub fn allowlisted(set: &RuleSet, rule: &Rule, cand: &AllowCandidate) -> bool {
             .any(|a| a.applies_to_rule(&rule.id) && a.allows(cand))
 }
 
-fn inline_markers() -> &'static AhoCorasick {
-    static MARKERS: OnceLock<AhoCorasick> = OnceLock::new();
-    MARKERS.get_or_init(|| {
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(INLINE_ALLOW)
-            .expect("inline allow automaton")
-    })
+/// Does `line` hold one of the markers (ASCII case-insensitively)? Asked only for lines
+/// that already hold a candidate.
+fn has_marker(line: &[u8]) -> bool {
+    let lower = line.to_ascii_lowercase();
+    INLINE_ALLOW
+        .iter()
+        .any(|m| memchr::memmem::find(&lower, m.as_bytes()).is_some())
 }
 
 /// `leakhound:allow` (or a peer's marker) on the line `data[ls..le]`, or alone in a comment
 /// on the line directly above (for values that span lines or cannot carry a comment).
 pub fn inline_allowed(data: &[u8], ls: usize, le: usize) -> bool {
-    let markers = inline_markers();
-    if markers.is_match(&data[ls..le]) {
+    if has_marker(&data[ls..le]) {
         return true;
     }
     if ls == 0 {
@@ -133,7 +129,7 @@ pub fn inline_allowed(data: &[u8], ls: usize, le: usize) -> bool {
     ]
     .iter()
     .any(|c| prev.starts_with(c));
-    is_comment && markers.is_match(prev)
+    is_comment && has_marker(prev)
 }
 
 /// Drops a candidate whose secret overlaps one of higher standing: higher confidence, or a
