@@ -10,4 +10,5 @@ mod hardening;
 mod report;
 mod scan;
 mod sources;
+mod staged_states;
 mod util;

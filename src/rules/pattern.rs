@@ -84,9 +84,9 @@ impl Pattern {
     }
 
     /// A pattern from the embedded rules, which the test suite compiles: no parse at start-up.
-    pub fn trusted(src: &str) -> Pattern {
+    pub fn trusted(src: impl Into<String>) -> Pattern {
         Pattern {
-            src: src.to_string(),
+            src: src.into(),
             captures: usize::MAX,
             compiled: OnceLock::new(),
         }

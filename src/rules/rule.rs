@@ -126,17 +126,21 @@ pub struct Rule {
 impl Rule {
     /// Validates a rule read in `dialect` (the embedded defaults skip the regex parse). The
     /// error names the problem; the caller adds file and id.
-    pub fn from_syntax(s: RuleSyntax, origin: &str, dialect: Dialect) -> Result<Rule, String> {
-        let parse = |src: &str| Pattern::parse_as(src, dialect);
+    pub fn from_syntax(mut s: RuleSyntax, origin: &str, dialect: Dialect) -> Result<Rule, String> {
+        // The embedded rules were parsed by the build: their strings are moved, not copied.
+        let parse = |src: String| match dialect {
+            Dialect::Trusted => Ok(Pattern::trusted(src)),
+            _ => Pattern::parse_as(&src, dialect),
+        };
         if s.id.trim().is_empty() {
             return Err("a rule has an empty id".into());
         }
-        let regex = match &s.regex {
+        let regex = match s.regex.take() {
             Some(r) if r.is_empty() => return Err("regex is empty".into()),
             Some(r) => Some(parse(r).map_err(|e| format!("invalid regex: {e}"))?),
             None => None,
         };
-        let path = match &s.path {
+        let path = match s.path.take() {
             Some(p) => Some(parse(p).map_err(|e| format!("invalid path regex: {e}"))?),
             None => None,
         };
@@ -173,14 +177,11 @@ impl Rule {
         for a in s.allowlist.iter().chain(s.allowlists.iter()) {
             allowlists.push(Allowlist::build(a, dialect)?);
         }
-        let keywords = s
-            .keywords
-            .iter()
-            .map(|k| k.to_ascii_lowercase())
-            .filter(|k| !k.is_empty())
-            .collect();
+        let mut keywords = std::mem::take(&mut s.keywords);
+        keywords.retain(|k| !k.is_empty());
+        keywords.iter_mut().for_each(|k| k.make_ascii_lowercase());
         Ok(Rule {
-            description: s.description.clone().unwrap_or_else(|| s.id.clone()),
+            description: s.description.take().unwrap_or_else(|| s.id.clone()),
             id: s.id,
             regex,
             secret_group,

@@ -121,7 +121,8 @@ fn build_layer(file: &str, syntax: ConfigSyntax, dialect: Dialect) -> Result<Lay
     let mut rules = Vec::with_capacity(syntax.rules.len());
     for rs in syntax.rules {
         let id = rs.id.clone();
-        if !seen.insert(id.clone()) {
+        // The embedded rules' ids were checked for duplicates by the build.
+        if !builtin && !seen.insert(id.clone()) {
             return Err(ConfigError::Duplicate {
                 file: file.to_string(),
                 id,

@@ -45,29 +45,32 @@ pub struct Detector {
 impl Detector {
     pub fn new(rules: RuleSet, options: DetectorOptions) -> Detector {
         crate::rules::pattern::prefer_cheap_builds(options.small_input);
-        let mut patterns: Vec<String> = Vec::new();
-        let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
-        let mut index = std::collections::HashMap::new();
+        // (keyword, rule) pairs, sorted: each keyword once, with the rules it triggers.
+        let mut pairs: Vec<(&str, u32)> = Vec::new();
         let mut unkeyed = Vec::new();
         let mut path_only = Vec::new();
         for (i, r) in rules.rules.iter().enumerate() {
             let i = i as u32;
             if r.regex.is_none() {
                 path_only.push(i);
-                continue;
-            }
-            if r.keywords.is_empty() {
+            } else if r.keywords.is_empty() {
                 unkeyed.push(i);
             }
-            for k in &r.keywords {
-                let slot = *index.entry(k.clone()).or_insert_with(|| {
-                    patterns.push(k.clone());
-                    keyword_rules.push(Vec::new());
-                    patterns.len() - 1
-                });
-                if !keyword_rules[slot].contains(&i) {
-                    keyword_rules[slot].push(i);
-                }
+            if r.regex.is_some() {
+                pairs.extend(r.keywords.iter().map(|k| (k.as_str(), i)));
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
+        for (k, i) in pairs {
+            if patterns.last().is_none_or(|p| p != k) {
+                patterns.push(k.to_string());
+                keyword_rules.push(Vec::new());
+            }
+            if let Some(rules) = keyword_rules.last_mut() {
+                rules.push(i);
             }
         }
         let keywords =

@@ -37,13 +37,16 @@ pub fn staged_changes(repo: &Repo) -> Result<Vec<Change>> {
         Err(_) => None,
     };
     let mut opts = DiffOptions::new();
-    opts.ignore_submodules(true).context_lines(0);
+    // Submodules are compared by their commit id, as the fast path does; the gate counts
+    // them as skipped.
+    opts.ignore_submodules(false).context_lines(0);
     let mut diff = repo
         .diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut opts))
         .context("cannot diff the index against HEAD")?;
     let mut find = git2::DiffFindOptions::new();
     find.renames(true).copies(false);
     diff.find_similar(Some(&mut find)).ok();
+    let empty_blob = git2::Oid::hash_object(git2::ObjectType::Blob, b"")?;
     let mut changes = Vec::new();
     for delta in diff.deltas() {
         if !matches!(
@@ -53,12 +56,18 @@ pub fn staged_changes(repo: &Repo) -> Result<Vec<Change>> {
             continue;
         }
         let (new, old) = (delta.new_file(), delta.old_file());
-        let old_is_file = matches!(u32::from(old.mode()), 0o100644 | 0o100755);
+        if new.id() == old.id() || new.id() == empty_blob {
+            // A mode change alone brings no new content; nor does an intent-to-add entry
+            // (`git add -N`), which libgit2 lists as an empty file and git does not list.
+            continue;
+        }
+        let is_file = |m: git2::FileMode| matches!(u32::from(m), 0o100644 | 0o100755);
+        let both_files = is_file(old.mode()) && is_file(new.mode());
         changes.push(Change {
             path: String::from_utf8_lossy(new.path_bytes().unwrap_or(b"")).into_owned(),
             new: from_git2(new.id()),
             mode: new.mode().into(),
-            old: (delta.status() != Delta::Added && old_is_file).then(|| from_git2(old.id())),
+            old: (delta.status() != Delta::Added && both_files).then(|| from_git2(old.id())),
         });
     }
     Ok(changes)

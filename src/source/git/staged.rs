@@ -8,7 +8,7 @@
 //! through the gate like a file of a tree scan.
 
 use super::diff;
-use super::index::{self, Change};
+use super::index::{self, Change, Staged};
 use super::objects::{BlobContent, Objects};
 use super::repo::Repo;
 use crate::finding::Finding;
@@ -21,15 +21,23 @@ pub struct StagedOptions {
     pub all_lines: bool,
 }
 
-/// The staged changes of `repo`: from the cache tree when it can be trusted, else from
-/// libgit2's diff.
-pub fn changes(repo: &Repo, objects: &mut Objects) -> Result<Vec<Change>> {
-    let fast = match diff::head_tree(repo)? {
+/// The fast path's answer (see `index`), or `None` where only a full diff can decide (the
+/// first commit, conflicts).
+pub fn fast_changes(repo: &Repo, objects: &mut Objects) -> Result<Option<Staged>> {
+    Ok(match diff::head_tree(repo)? {
         Some(head) => index::staged_changes(&repo.git_dir().join("index"), objects, &head),
         None => None,
-    };
-    match fast {
-        Some(c) => Ok(c),
+    })
+}
+
+/// The staged changes of `repo`: from the fast path when it can decide, else from libgit2's
+/// full diff. Possible renames go to libgit2 for its similarity detection; where libgit2
+/// cannot read the index (a split index's `link` extension), they are scanned as new files,
+/// which may report more, never less.
+pub fn changes(repo: &Repo, objects: &mut Objects) -> Result<Vec<Change>> {
+    match fast_changes(repo, objects)? {
+        Some(s) if !s.maybe_renames => Ok(s.changes),
+        Some(s) => Ok(diff::staged_changes(repo).unwrap_or(s.changes)),
         None => diff::staged_changes(repo),
     }
 }
