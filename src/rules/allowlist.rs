@@ -7,7 +7,6 @@
 use super::pattern::{Dialect, Pattern};
 use super::syntax::AllowlistSyntax;
 use globset::{Glob, GlobMatcher};
-use std::collections::HashSet;
 
 /// What an allowlist regex is matched against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,21 +65,28 @@ impl PathMatcher {
 }
 
 /// File names, directory names and extensions: path criteria that need no regex, so that a
-/// long list of them (lock files, vendored folders, media) costs a few hash lookups per file
+/// long list of them (lock files, vendored folders, media) costs a few comparisons per file
 /// and nothing to set up.
 #[derive(Debug, Default)]
 pub struct FileMatcher {
-    names: HashSet<String>,
-    dirs: HashSet<String>,
+    /// Sorted (binary search: no hashing of every path component of every file).
+    names: Vec<String>,
+    dirs: Vec<String>,
     /// Lower-cased, with a leading dot (`.png`, `.min.js`).
     extensions: Vec<String>,
 }
 
 impl FileMatcher {
     fn new(s: &AllowlistSyntax) -> FileMatcher {
+        let sorted = |v: &[String]| {
+            let mut v = v.to_vec();
+            v.sort();
+            v.dedup();
+            v
+        };
         FileMatcher {
-            names: s.file_names.iter().cloned().collect(),
-            dirs: s.dir_names.iter().cloned().collect(),
+            names: sorted(&s.file_names),
+            dirs: sorted(&s.dir_names),
             extensions: s
                 .extensions
                 .iter()
@@ -95,7 +101,7 @@ impl FileMatcher {
 
     /// The criteria, for listing: `name`, `dir/`, `*.ext`, sorted.
     pub fn describe(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.names.iter().cloned().collect();
+        let mut v: Vec<String> = self.names.to_vec();
         v.extend(self.dirs.iter().map(|d| format!("{d}/")));
         v.extend(self.extensions.iter().map(|e| format!("*{e}")));
         v.sort();
@@ -106,10 +112,12 @@ impl FileMatcher {
     /// name end with one of `extensions` (ASCII case-insensitively)?
     pub fn is_match(&self, path: &str) -> bool {
         let (dirs, name) = path.rsplit_once('/').unwrap_or(("", path));
-        if self.names.contains(name) {
+        let find = |list: &[String], s: &str| list.binary_search_by(|x| x.as_str().cmp(s)).is_ok();
+        if find(&self.names, name) {
             return true;
         }
-        if !self.dirs.is_empty() && dirs.split('/').any(|d| self.dirs.contains(d)) {
+        if !self.dirs.is_empty() && !dirs.is_empty() && dirs.split('/').any(|d| find(&self.dirs, d))
+        {
             return true;
         }
         let n = name.as_bytes();
