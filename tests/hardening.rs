@@ -350,6 +350,9 @@ fn ctrl_c_exits_130_promptly() {
     if !cfg!(target_os = "linux") {
         std::thread::sleep(Duration::from_millis(300));
     }
+    // Hold stdin open until the child is gone: `wait` closes it otherwise, and the scan
+    // would see end of input and finish normally, racing the signal handler.
+    let stdin = child.stdin.take();
     let killed = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -357,6 +360,7 @@ fn ctrl_c_exits_130_promptly() {
     assert!(killed.success());
     let start = std::time::Instant::now();
     let status = child.wait().unwrap();
+    drop(stdin);
     assert!(start.elapsed() < Duration::from_secs(5));
     assert_eq!(status.code(), Some(130));
 }
