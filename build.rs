@@ -102,7 +102,7 @@ fn rule(file: &str, r: &RuleSyntax) -> String {
     };
     format!(
         "RuleSyntax {{ id: {}.into(), description: {}, regex: {}, secret_group: {:?}, \
-         entropy: {:?}, keywords: {}, path: {}, tags: {}, severity: {}, confidence: {}, \
+         entropy: {:?}, keywords: {}, path: {}, structure: {}, tags: {}, severity: {}, confidence: {}, \
          checksum: {}, randomness: {}, password: {}, example_path: {}, multiline: {}, \
          min_length: {:?}, skip_report: {}, allowlist: {}, allowlists: {}, \
          required: Vec::new(), examples: {}, negative_examples: {} }}",
@@ -113,6 +113,7 @@ fn rule(file: &str, r: &RuleSyntax) -> String {
         r.entropy,
         strs(&r.keywords),
         opt_str(&r.path),
+        opt_str(&r.structure),
         strs(&r.tags),
         opt_str(&r.severity),
         opt_str(&r.confidence),

@@ -39,6 +39,7 @@ impl RuleSettings {
     /// for a few small inputs (a hook, stdin, named files).
     pub fn detector(&self, root: Option<&Path>, small_input: bool) -> Result<Detector> {
         let rules = load_rules(self, root)?;
+        crate::detect::structure::check_names(&rules).map_err(|e| anyhow::anyhow!(e))?;
         Ok(Detector::new(
             rules,
             DetectorOptions {

@@ -12,5 +12,6 @@ pub mod entropy;
 pub mod filter;
 pub mod keywords;
 pub mod matcher;
+pub mod structure;
 
 pub use matcher::{Detector, DetectorOptions, Scratch, Target};

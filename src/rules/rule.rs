@@ -106,6 +106,8 @@ pub struct Rule {
     /// Lower-case literals, one of which must occur for the rule to be tried.
     pub keywords: Vec<String>,
     pub path: Option<Pattern>,
+    /// The credential-file format (an extractor's name) that finds this rule's values.
+    pub structure: Option<String>,
     pub tags: Vec<String>,
     pub severity: Severity,
     pub confidence: Confidence,
@@ -144,8 +146,12 @@ impl Rule {
             Some(p) => Some(parse(p).map_err(|e| format!("invalid path regex: {e}"))?),
             None => None,
         };
-        if regex.is_none() && path.is_none() {
-            return Err("a rule needs a regex, a path, or both".into());
+        let structure = s.structure.take();
+        if regex.is_some() && structure.is_some() {
+            return Err("a rule has either a regex or a structure, not both".into());
+        }
+        if regex.is_none() && path.is_none() && structure.is_none() {
+            return Err("a rule needs a regex, a structure or a path".into());
         }
         let captures = regex.as_ref().map_or(0, |r| r.captures_len());
         if let Some(g) = s.secret_group {
@@ -188,6 +194,7 @@ impl Rule {
             entropy: s.entropy,
             keywords,
             path,
+            structure,
             tags: s.tags,
             severity,
             confidence,

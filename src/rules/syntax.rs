@@ -99,6 +99,9 @@ pub struct RuleSyntax {
     /// Regex on the file path: the rule only applies to matching paths (or, without a
     /// `regex`, reports the file itself).
     pub path: Option<String>,
+    /// A credential-file format whose structure says where the secret is (`pgpass`,
+    /// `docker-config`): its extractor finds the values instead of a regex.
+    pub structure: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
     pub severity: Option<String>,

@@ -239,6 +239,13 @@ const DEFAULT_PASSWORDS: &[&str] = &[
     "docker",
 ];
 
+/// Is `value` one of the passwords so common that it is a default, not a choice
+/// (`postgres`, `admin`, `changeme`), ASCII case-insensitively?
+pub fn is_default_password(value: &[u8]) -> bool {
+    std::str::from_utf8(value)
+        .is_ok_and(|v| DEFAULT_PASSWORDS.contains(&v.to_ascii_lowercase().as_str()))
+}
+
 /// The gate for password fields: a value that looks chosen by someone (not a default, not a
 /// single dictionary word, not a field name or a reference). `quoted` says whether the value
 /// was a quoted literal; an unquoted identifier is much more likely to be a variable.

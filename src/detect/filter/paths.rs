@@ -35,6 +35,73 @@ pub fn is_test_path(path: &str) -> bool {
         || (stem.ends_with("test") && path.rsplit('/').next().is_some_and(|n| n.contains("Test")))
 }
 
+/// What kind of file a path names, as far as judging a value in it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileClass {
+    /// Examples, samples, templates, dummies, stubs, mocks: values there are made up.
+    Example,
+    /// Documentation and API specifications: values there illustrate.
+    Docs,
+    /// Test code and fixtures.
+    Test,
+    Other,
+}
+
+/// Does `s` (lower case) contain `w` as a word (not inside a longer run of letters)?
+fn has_word(s: &str, w: &str) -> bool {
+    s.match_indices(w).any(|(i, _)| {
+        let b = s.as_bytes();
+        let before = i.checked_sub(1).map(|j| b[j]);
+        let after = b.get(i + w.len()).copied();
+        let edge = |c: Option<u8>| c.is_none_or(|c| !c.is_ascii_lowercase());
+        edge(before) && (edge(after) || after == Some(b's'))
+    })
+}
+
+/// The class of a file, from its path: an example or template first (a `config.example.yml`
+/// under `docs/` is an example), then documentation, then tests.
+pub fn file_class(path: &str) -> FileClass {
+    let lower = path.to_ascii_lowercase();
+    let (dirs, name) = lower.rsplit_once('/').unwrap_or(("", &lower));
+    const EXAMPLE_WORDS: &[&str] = &[
+        "example",
+        "sample",
+        "template",
+        "dummy",
+        "stub",
+        "fake",
+        "mock",
+        "placeholder",
+    ];
+    const EXAMPLE_EXT: &[&str] = &[
+        "example", "sample", "dist", "template", "tmpl", "tpl", "default",
+    ];
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    if EXAMPLE_EXT.contains(&ext)
+        || EXAMPLE_WORDS.iter().any(|w| has_word(name, w))
+        || dirs
+            .split('/')
+            .any(|d| EXAMPLE_WORDS.iter().any(|w| has_word(d, w)))
+    {
+        return FileClass::Example;
+    }
+    const DOC_EXT: &[&str] = &[
+        "md", "markdown", "mdx", "rst", "adoc", "asciidoc", "html", "htm", "texi", "pod", "rdoc",
+        "org", "man", "1", "2", "3", "4", "5", "6", "7", "8", "9",
+    ];
+    const DOC_DIRS: &[&str] = &["docs", "doc", "documentation", "man", "manual", "website"];
+    let is_spec = ["openapi", "swagger", "apispec", "api-spec"]
+        .iter()
+        .any(|w| name.contains(w));
+    if DOC_EXT.contains(&ext) || is_spec || dirs.split('/').any(|d| DOC_DIRS.contains(&d)) {
+        return FileClass::Docs;
+    }
+    if is_test_path(path) {
+        return FileClass::Test;
+    }
+    FileClass::Other
+}
+
 /// Files where an unquoted value after `=` or `:` is a literal, not an expression.
 pub fn is_config_path(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
@@ -77,6 +144,29 @@ pub fn is_config_path(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_classes() {
+        for (p, want) in [
+            ("config/database.example.yml", FileClass::Example),
+            (".env.sample", FileClass::Example),
+            ("certs/dummy.pem", FileClass::Example),
+            ("keys/stub_key.priv", FileClass::Example),
+            ("src/mocks/client.ts", FileClass::Example),
+            ("examples/app/.env", FileClass::Example),
+            ("README.md", FileClass::Docs),
+            ("docs/setup/config.yml", FileClass::Docs),
+            ("api/openapi.yaml", FileClass::Docs),
+            ("man/htpasswd.1", FileClass::Docs),
+            ("tests/auth_test.py", FileClass::Test),
+            ("src/app.py", FileClass::Other),
+            ("config/production.yml", FileClass::Other),
+            ("src/resampler.rs", FileClass::Other),
+            ("src/stubborn.go", FileClass::Other),
+        ] {
+            assert_eq!(file_class(p), want, "{p}");
+        }
+    }
 
     #[test]
     fn test_paths() {

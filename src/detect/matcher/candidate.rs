@@ -2,6 +2,7 @@
 //! ([`Cand`]), and the per-thread buffers reused across files ([`Scratch`]).
 
 use crate::detect::keywords::Hit;
+use crate::detect::structure::Field;
 use crate::rules::Confidence;
 
 /// One unit of work for the detector.
@@ -25,6 +26,8 @@ pub struct Cand {
     pub encoding: Option<&'static str>,
     /// For decoded candidates: the decoded secret (the span above is the encoded text).
     pub decoded: Option<Vec<u8>>,
+    /// A key block (a multi-line private key): anything inside it is key material.
+    pub block: bool,
 }
 
 /// Per-thread buffers, reused across files so the hot loop does not allocate per file.
@@ -41,4 +44,6 @@ pub struct Scratch {
     /// Union of every rule's windows: where decoders look for encoded secrets.
     pub(super) regions: Vec<(usize, usize)>,
     pub(super) hits: Vec<Hit>,
+    /// Fields of structure rules, reused.
+    pub(super) fields: Vec<Field>,
 }

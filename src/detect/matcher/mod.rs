@@ -14,6 +14,7 @@ pub use candidate::{Cand, Scratch, Target};
 use super::decode;
 use super::filter;
 use super::keywords::Keywords;
+use super::structure::{self, Extractor};
 use crate::finding::{fingerprint, Finding};
 use crate::rules::allowlist::Candidate as AllowCandidate;
 use crate::rules::RuleSet;
@@ -36,6 +37,8 @@ pub struct DetectorOptions {
 pub struct Detector {
     pub rules: RuleSet,
     options: DetectorOptions,
+    /// Per rule: the extractor of a structure rule.
+    extractors: Vec<Option<&'static dyn Extractor>>,
     keywords: Option<Keywords>,
     keyword_rules: Vec<Vec<u32>>,
     unkeyed: Vec<u32>,
@@ -49,14 +52,19 @@ impl Detector {
         let mut pairs: Vec<(&str, u32)> = Vec::new();
         let mut unkeyed = Vec::new();
         let mut path_only = Vec::new();
+        let extractors: Vec<Option<&'static dyn Extractor>> = rules
+            .rules
+            .iter()
+            .map(|r| r.structure.as_deref().and_then(structure::get))
+            .collect();
         for (i, r) in rules.rules.iter().enumerate() {
+            let runs = r.regex.is_some() || extractors[i].is_some();
             let i = i as u32;
-            if r.regex.is_none() {
+            if !runs {
                 path_only.push(i);
             } else if r.keywords.is_empty() {
                 unkeyed.push(i);
-            }
-            if r.regex.is_some() {
+            } else {
                 pairs.extend(r.keywords.iter().map(|k| (k.as_str(), i)));
             }
         }
@@ -78,6 +86,7 @@ impl Detector {
         Detector {
             rules,
             options,
+            extractors,
             keywords,
             keyword_rules,
             unkeyed,
@@ -221,7 +230,12 @@ impl Detector {
         merge_regions(&mut scratch.regions);
         for &ri in &touched {
             let mut windows = std::mem::take(&mut scratch.windows[ri as usize]);
-            self.run_rule(ri, t, data, &windows, scratch);
+            match self.extractors[ri as usize] {
+                // Structure is the file's: not looked for in text decoded from it.
+                Some(x) if depth == 0 => self.run_extractor(ri, x, t, &windows, scratch),
+                Some(_) => {}
+                None => self.run_rule(ri, t, data, &windows, scratch),
+            }
             windows.clear();
             scratch.windows[ri as usize] = windows;
         }
@@ -276,6 +290,30 @@ impl Detector {
         }
     }
 
+    /// Runs a structure rule's extractor on the file, if the file is of its format, judging
+    /// every field it finds.
+    fn run_extractor(
+        &self,
+        ri: u32,
+        x: &dyn Extractor,
+        t: &Target,
+        windows: &[(usize, usize)],
+        scratch: &mut Scratch,
+    ) {
+        if !x.applies(t.path, t.data) {
+            return;
+        }
+        let mut fields = std::mem::take(&mut scratch.fields);
+        fields.clear();
+        x.extract_in(t.path, t.data, windows, &mut fields);
+        for f in &fields {
+            if let Some(c) = resolve::judge_field(&self.rules, ri, t, f) {
+                scratch.cands.push(c);
+            }
+        }
+        scratch.fields = fields;
+    }
+
     /// Decodes the encoded runs in the regions some rule looked at, scans the decoded text
     /// one level deeper, and keeps what it finds at the encoded run, unless the original line
     /// carries an allow marker or an allowlist allows it there.
@@ -313,6 +351,7 @@ impl Detector {
                     end: run.end,
                     encoding: Some(c.encoding.unwrap_or(run.encoding)),
                     decoded: Some(secret),
+                    block: false,
                     ..c
                 });
             }

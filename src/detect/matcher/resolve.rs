@@ -6,7 +6,8 @@
 use super::candidate::{Cand, Scratch, Target};
 use crate::detect::checksum;
 use crate::detect::entropy::shannon;
-use crate::detect::filter;
+use crate::detect::filter::{self, FileClass};
+use crate::detect::structure::{Field, FieldKind};
 use crate::finding::{fingerprint, mask, Finding};
 use crate::rules::allowlist::Candidate as AllowCandidate;
 use crate::rules::{Confidence, Rule, RuleSet};
@@ -25,6 +26,39 @@ const INLINE_ALLOW: &[&str] = &[
 /// tag; gitleaks configs name theirs `generic-api-key` and similar.
 fn is_generic(rule: &Rule) -> bool {
     rule.tags.iter().any(|t| t == "generic") || rule.id.starts_with("generic")
+}
+
+fn has_tag(rule: &Rule, tag: &str) -> bool {
+    rule.tags.iter().any(|t| t == tag)
+}
+
+/// One level less sure; nothing below low.
+fn demote(c: Confidence) -> Option<Confidence> {
+    match c {
+        Confidence::High => Some(Confidence::Medium),
+        Confidence::Medium => Some(Confidence::Low),
+        Confidence::Low => None,
+    }
+}
+
+/// The confidence of a regex rule's match in a file of this class. Values in examples,
+/// templates, dummies and documentation illustrate: a generic match, a weak password or a
+/// password hash there drops a level (below low: not reported), and a private key in a file
+/// named as a dummy or an example is not reported. A provider token that matched its format
+/// keeps its confidence wherever it is: a live token pasted into a runbook is still a leak.
+fn in_context(rule: &Rule, path: &str, c: Confidence) -> Option<Confidence> {
+    let weak = is_generic(rule) || rule.password || has_tag(rule, "password-hash");
+    let key = has_tag(rule, "private-key");
+    if !weak && !key {
+        return Some(c);
+    }
+    match filter::file_class(path) {
+        FileClass::Example if key => None,
+        FileClass::Example => demote(c).and_then(demote),
+        FileClass::Docs if weak => demote(c),
+        FileClass::Test if has_tag(rule, "password-hash") => demote(c),
+        _ => Some(c),
+    }
 }
 
 /// Applies rule `ri`'s gates and the allowlists to one regex match in `data` (the target's
@@ -81,9 +115,62 @@ pub fn judge(
         start: secret.0,
         end: secret.1,
         entropy,
-        confidence,
+        confidence: in_context(rule, t.path, confidence)?,
         encoding: None,
         decoded: None,
+        block: rule.multiline,
+    })
+}
+
+/// The structural gate, for a value a structure rule's extractor found in a credential
+/// position: it is a credential whatever it looks like, unless it is empty, shorter than the
+/// position allows, a placeholder or reference, a default password for a local or
+/// documentation host, or allowed. In an example, a template or documentation it counts a
+/// level less, unless the format encodes it (nobody obfuscates a placeholder).
+pub fn judge_field(set: &RuleSet, ri: u32, t: &Target, f: &Field) -> Option<Cand> {
+    let rule = &set.rules[ri as usize];
+    let data = t.data;
+    let written = data.get(f.start..f.end)?;
+    let value = f.value.as_deref().unwrap_or(written);
+    let value = value.trim_ascii();
+    if value.len() < f.min_len.max(1) || value.len() > MAX_SECRET || filter::is_placeholder(value) {
+        return None;
+    }
+    let mut confidence = f.confidence;
+    if filter::is_default_password(value) {
+        // `postgres`/`postgres` on localhost is a development default; on a real host it
+        // is an exposure all the same, if a small one.
+        let host = f.host.as_deref().unwrap_or("");
+        if crate::detect::structure::text::is_local_host(host) {
+            return None;
+        }
+        confidence = Confidence::Low;
+    }
+    if f.encoding.is_none() {
+        if let FileClass::Example | FileClass::Docs = filter::file_class(t.path) {
+            confidence = demote(confidence)?;
+        }
+    }
+    let (ls, le) = line_bounds(data, f.start);
+    let cand = AllowCandidate {
+        path: t.path,
+        commit: t.commit,
+        secret: value,
+        matched: written,
+        line: &data[ls..le],
+    };
+    if allowlisted(set, rule, &cand) || inline_allowed(data, ls, le) {
+        return None;
+    }
+    Some(Cand {
+        rule: ri,
+        start: f.start,
+        end: f.end,
+        entropy: shannon(value),
+        confidence,
+        encoding: f.encoding,
+        decoded: f.value.as_ref().map(|_| value.to_vec()),
+        block: f.kind == FieldKind::PrivateKey,
     })
 }
 
@@ -138,21 +225,29 @@ pub fn inline_allowed(data: &[u8], ls: usize, le: usize) -> bool {
 pub fn resolve_overlaps(rules: &[Rule], c: &mut Vec<Cand>) {
     c.sort_by_key(|a| (a.start, a.end, a.rule));
     c.dedup_by(|b, a| a.rule == b.rule && a.start == b.start && a.end == b.end);
-    // Higher confidence wins; then a specific rule over a generic one; then a match in the
-    // text itself over one found by decoding; then a rule scoped to this kind of file.
+    // Higher confidence wins; then a provider's rule over a credential file's structure,
+    // and that over a generic rule; then a match in the text itself over one found by
+    // decoding; then a rule scoped to this kind of file.
     let rank = |x: &Cand| {
         let rule = &rules[x.rule as usize];
+        let tier = if is_generic(rule) {
+            0
+        } else if rule.structure.is_some() {
+            1
+        } else {
+            2
+        };
         (
             x.confidence,
-            !is_generic(rule),
-            x.decoded.is_none(),
+            tier,
+            x.decoded.is_none() || rule.structure.is_some(),
             rule.path.is_some(),
         )
     };
-    // Inside a key block (a multi-line rule's match), anything else is key material that
+    // Inside a key block (a multi-line private key), anything else is key material that
     // happens to look like a token.
     let inside = |outer: &Cand, inner: &Cand| {
-        rules[outer.rule as usize].multiline
+        outer.block
             && outer.start <= inner.start
             && inner.end <= outer.end
             && outer.end - outer.start > inner.end - inner.start
