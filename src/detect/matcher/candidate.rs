@@ -2,7 +2,7 @@
 //! ([`Cand`]), and the per-thread buffers reused across files ([`Scratch`]).
 
 use crate::detect::keywords::Hit;
-use crate::detect::structure::Field;
+use crate::detect::structure::field::Field;
 use crate::rules::Confidence;
 
 /// One unit of work for the detector.

@@ -14,7 +14,7 @@ pub use candidate::{Cand, Scratch, Target};
 use super::decode;
 use super::filter;
 use super::keywords::Keywords;
-use super::structure::{self, Extractor};
+use super::structure::{self, field::Extractor};
 use crate::finding::{fingerprint, Finding};
 use crate::rules::allowlist::Candidate as AllowCandidate;
 use crate::rules::RuleSet;

@@ -7,7 +7,7 @@ use super::candidate::{Cand, Scratch, Target};
 use crate::detect::checksum;
 use crate::detect::entropy::shannon;
 use crate::detect::filter::{self, FileClass};
-use crate::detect::structure::{Field, FieldKind};
+use crate::detect::structure::field::{Field, FieldKind};
 use crate::finding::{fingerprint, mask, Finding};
 use crate::rules::allowlist::Candidate as AllowCandidate;
 use crate::rules::{Confidence, Rule, RuleSet};

@@ -1,0 +1,452 @@
+//! Secrets assigned to names that say so, in code and configuration of any kind: the
+//! generic detectors. `parse` finds name/value pairs on the lines around a rule's keywords,
+//! `names` says what a name means, and this file judges each value by the name's class and
+//! the kind of file it is in:
+//!
+//! | name says | configuration (`.env`, YAML, properties, XML, ...) | source code |
+//! | --- | --- | --- |
+//! | password | any value that is not a placeholder, reference, boolean or number | a quoted value that looks chosen (not a default, a single word or a label) |
+//! | secret (key, token, credential) | a value that looks generated, a UUID, or one that looks chosen | a quoted value that looks generated or a UUID |
+//! | only `key` | a long value that looks generated | the same |
+//! | Authorization | the credential after the scheme; `Basic` decoded to its password | the same |
+//!
+//! Values in `.env` files count most (high); elsewhere in configuration medium; in source
+//! code low. The structural gate (`resolve::judge_field`) then drops placeholders, defaults
+//! and values in examples or documentation, as for every structure rule.
+
+pub mod names;
+pub mod parse;
+pub mod shapes;
+pub mod tokens;
+
+use super::field::{Extractor, Field, FieldKind};
+use super::text;
+use crate::detect::filter;
+use crate::rules::Confidence;
+use names::NameClass;
+use parse::{Ends, How, Pair};
+
+/// Which values a generic rule wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Passwords,
+    Secrets,
+}
+
+/// The generic detector of one kind of value.
+pub struct Assignments {
+    want: Want,
+}
+
+/// `generic-password`: values of names that say password.
+pub static PASSWORDS: Assignments = Assignments {
+    want: Want::Passwords,
+};
+/// `generic-api-key`: values of names that say key, token, secret or credential, and of
+/// Authorization headers.
+pub static SECRETS: Assignments = Assignments {
+    want: Want::Secrets,
+};
+
+/// The kind of file, as far as judging an unquoted value goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `.env`, `*.env`: a file of variables, most of them settings, some of them secrets.
+    Dotenv,
+    Config,
+    /// Shell scripts and command files: unquoted words are literals, ending at whitespace.
+    Shell,
+    Code,
+}
+
+impl Kind {
+    fn ends(self) -> Ends {
+        match self {
+            Kind::Dotenv | Kind::Config => Ends::Line,
+            Kind::Shell => Ends::Space,
+            Kind::Code => Ends::Token,
+        }
+    }
+}
+
+fn kind(path: &str) -> Kind {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    if name.starts_with(".env") || name.ends_with(".env") {
+        Kind::Dotenv
+    } else if name == ".envrc"
+        || matches!(
+            ext,
+            "sh" | "bash" | "zsh" | "ksh" | "fish" | "ps1" | "psm1" | "bat" | "cmd"
+        )
+    {
+        Kind::Shell
+    } else if filter::is_config_path(path)
+        || name.starts_with("dockerfile")
+        || name.starts_with("containerfile")
+        || name.ends_with(".dockerfile")
+        || name.starts_with("makefile")
+        || name.ends_with(".mk")
+    {
+        Kind::Config
+    } else {
+        Kind::Code
+    }
+}
+
+/// `8-4-4-4-12` hexadecimal.
+fn is_uuid(v: &[u8]) -> bool {
+    v.len() == 36
+        && v.iter().enumerate().all(|(i, &b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// Values that are settings, not secrets: booleans, numbers, nulls.
+fn is_setting(v: &[u8]) -> bool {
+    let lower = v.to_ascii_lowercase();
+    matches!(
+        lower.as_slice(),
+        b"true"
+            | b"false"
+            | b"yes"
+            | b"no"
+            | b"on"
+            | b"off"
+            | b"null"
+            | b"nil"
+            | b"none"
+            | b"undefined"
+            | b"~"
+            | b"required"
+            | b"optional"
+            | b"string"
+            | b"str"
+            | b"bool"
+    ) || v
+        .iter()
+        .all(|b| b.is_ascii_digit() || *b == b'.' || *b == b'-')
+}
+
+/// `user_input`, `dbPassword`, `admin.pass`: an identifier made of words, without digits.
+fn is_word_identifier(v: &[u8]) -> bool {
+    v.iter()
+        .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'.' | b'-'))
+        && std::str::from_utf8(v).is_ok_and(|s| filter::word_coverage(s) >= 0.6)
+}
+
+/// A value that is code or a reference rather than a literal (in unquoted positions).
+fn is_expression(v: &[u8]) -> bool {
+    filter::looks_like_code(v)
+        || v.starts_with(b"$")
+        || v.starts_with(b"@")
+        || v.starts_with(b"!")
+        || v.starts_with(b"&")
+        || v.starts_with(b"*")
+        || v.ends_with(b"(")
+        || v.contains(&b'(')
+}
+
+impl Assignments {
+    /// The field for one pair, if its value is what this rule wants.
+    fn judge(&self, data: &[u8], p: &Pair, kind: Kind, out: &mut Vec<Field>) {
+        let name = &data[p.name.0..p.name.1];
+        let (vs, ve) = text::trim(data, p.value.0, p.value.1);
+        let v = &data[vs..ve];
+        if v.is_empty() || is_setting(v) || filter::is_placeholder(v) {
+            return;
+        }
+        let class = names::classify(name);
+        let literal = p.quote.is_some() || kind != Kind::Code && p.how != How::Compare;
+        let base = match kind {
+            Kind::Dotenv => Confidence::High,
+            Kind::Config | Kind::Shell => Confidence::Medium,
+            Kind::Code => Confidence::Low,
+        };
+        let push = |out: &mut Vec<Field>, kind_: FieldKind, confidence: Confidence| {
+            let mut f = Field::plain(vs, ve, kind_, confidence);
+            f.min_len = 4;
+            out.push(f);
+        };
+        match (self.want, class) {
+            (Want::Passwords, NameClass::Password) => {
+                if !literal && is_expression(v) {
+                    return;
+                }
+                let chosen = filter::looks_like_password(v, literal, "config.env");
+                match kind {
+                    // In configuration a password position holds a password, weak or not;
+                    // but an identifier made of words (`user_input`) names another value.
+                    Kind::Dotenv | Kind::Config | Kind::Shell
+                        if !is_expression(v) || p.quote.is_some() =>
+                    {
+                        if !chosen && is_word_identifier(v) {
+                            return;
+                        }
+                        let c = if chosen { base } else { Confidence::Low };
+                        push(out, FieldKind::Password, c);
+                    }
+                    _ if chosen && literal => push(out, FieldKind::Password, base),
+                    _ => {}
+                }
+            }
+            (Want::Passwords, NameClass::Url) => {
+                connection_string_password(data, (vs, ve), base, out)
+            }
+            (Want::Secrets, NameClass::Secret | NameClass::BareKey) => {
+                if !literal || is_expression(v) {
+                    return;
+                }
+                let random = filter::looks_random(v) && !filter::looks_like_code(v);
+                let uuid = is_uuid(v);
+                let long = v.len() >= 16;
+                let c = match (class, random, uuid) {
+                    (NameClass::BareKey, true, _) if long => base.min(Confidence::Medium),
+                    (NameClass::BareKey, _, _) => return,
+                    (_, true, _) => base,
+                    (_, false, true) => base.min(Confidence::Medium),
+                    // A chosen secret (`SESSION_SECRET=keyboard cat 42`) in a file of
+                    // variables is still a secret.
+                    (_, false, false)
+                        if kind == Kind::Dotenv
+                            && filter::looks_like_password(v, true, "config.env") =>
+                    {
+                        Confidence::Medium
+                    }
+                    _ => return,
+                };
+                push(out, FieldKind::Token, c);
+            }
+            (Want::Secrets, NameClass::Authorization) => authorization(data, (vs, ve), base, out),
+            _ => {}
+        }
+    }
+}
+
+/// `Basic <base64 user:password>`: the password, decoded; `Bearer <token>` and other
+/// schemes: the credential, if it looks generated.
+fn authorization(data: &[u8], (vs, ve): (usize, usize), base: Confidence, out: &mut Vec<Field>) {
+    let v = &data[vs..ve];
+    let Some(sp) = v.iter().position(|b| b.is_ascii_whitespace()) else {
+        return;
+    };
+    let scheme = v[..sp].to_ascii_lowercase();
+    let cs = vs
+        + sp
+        + v[sp..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+    let ce = cs
+        + data[cs..ve]
+            .iter()
+            .take_while(|b| !b.is_ascii_whitespace())
+            .count();
+    let cred = &data[cs..ce];
+    let c = base.max(Confidence::Medium);
+    if scheme == b"basic" {
+        let Some(decoded) = text::base64(cred) else {
+            return;
+        };
+        let Some(colon) = decoded.iter().position(|&b| b == b':') else {
+            return;
+        };
+        let pass = decoded[colon + 1..].to_vec();
+        if pass.is_empty() || !pass.iter().all(|b| (0x20..0x7f).contains(b)) {
+            return;
+        }
+        out.push(Field {
+            value: Some(pass),
+            encoding: Some("base64"),
+            min_len: 4,
+            ..Field::plain(cs, ce, FieldKind::Password, c)
+        });
+    } else if cred.len() >= 16 && filter::looks_random(cred) {
+        let mut f = Field::plain(cs, ce, FieldKind::Token, c);
+        f.min_len = 16;
+        out.push(f);
+    }
+}
+
+/// `Server=db;User Id=app;Password=S3cret;` (ADO.NET, ODBC, JDBC properties): the password.
+fn connection_string_password(
+    data: &[u8],
+    (vs, ve): (usize, usize),
+    base: Confidence,
+    out: &mut Vec<Field>,
+) {
+    let v = &data[vs..ve];
+    if memchr::memmem::find(v, b"://").is_some() {
+        return; // a URL: `url-with-password` reads its user info
+    }
+    let mut at = vs;
+    for part in v.split(|&b| b == b';') {
+        let end = at + part.len();
+        if let Some(eq) = part.iter().position(|&b| b == b'=') {
+            let key = part[..eq].trim_ascii().to_ascii_lowercase();
+            if matches!(key.as_slice(), b"password" | b"pwd" | b"pass" | b"passwd") {
+                let (s, e, _) = text::unquote(data, at + eq + 1, end);
+                if e > s {
+                    let mut f =
+                        Field::plain(s, e, FieldKind::Password, base.max(Confidence::Medium));
+                    f.min_len = 4;
+                    out.push(f);
+                }
+            }
+        }
+        at = end + 1;
+    }
+}
+
+impl Extractor for Assignments {
+    fn applies(&self, _path: &str, _data: &[u8]) -> bool {
+        true
+    }
+
+    fn extract(&self, path: &str, data: &[u8], out: &mut Vec<Field>) {
+        self.extract_in(path, data, &[(0, data.len())], out);
+    }
+
+    fn extract_in(
+        &self,
+        path: &str,
+        data: &[u8],
+        windows: &[(usize, usize)],
+        out: &mut Vec<Field>,
+    ) {
+        let kind = kind(path);
+        let mut toks = Vec::new();
+        let mut pairs = Vec::new();
+        for &(ws, we) in windows {
+            for (off, line) in text::lines(&data[ws..we]) {
+                let ls = ws + off;
+                let le = ls + line.len();
+                // Long lines (minified bundles, data) are not configuration.
+                if line.len() > 4096 || text::is_comment(line, &[b"//", b"#!", b"--"]) {
+                    continue;
+                }
+                pairs.clear();
+                parse::pairs(data, ls, le, kind.ends(), &mut toks, &mut pairs);
+                for p in &pairs {
+                    self.judge(data, p, kind, out);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(x: &Assignments, path: &str, text: &str) -> Vec<(String, Confidence)> {
+        let mut out = Vec::new();
+        x.extract(path, text.as_bytes(), &mut out);
+        out.iter()
+            .map(|f| {
+                let v = f
+                    .value
+                    .clone()
+                    .unwrap_or_else(|| text.as_bytes()[f.start..f.end].to_vec());
+                (String::from_utf8_lossy(&v).into_owned(), f.confidence)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn passwords_in_configuration_whatever_they_look_like() {
+        let f = found(&PASSWORDS, ".env", "DB_PASSWORD=Summer2019!\nDB_USER=app\n");
+        assert_eq!(f, vec![("Summer2019!".into(), Confidence::High)]);
+        let f = found(
+            &PASSWORDS,
+            "config/application.yml",
+            "spring:\n  datasource:\n    password: Pumpkin.4417\n",
+        );
+        assert_eq!(f, vec![("Pumpkin.4417".into(), Confidence::Medium)]);
+        assert!(found(
+            &PASSWORDS,
+            ".env",
+            "PASSWORD_MIN_LENGTH=12\nDB_PASSWORD=${DB_PASS}\n"
+        )
+        .is_empty());
+        let f = found(
+            &PASSWORDS,
+            "app.config",
+            "<add key=\"ClearTextPassword\" value=\"hal+9ooo_da!sY\" />",
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+    }
+
+    #[test]
+    fn passwords_in_code_must_look_chosen() {
+        assert_eq!(
+            found(&PASSWORDS, "db.py", "password = \"Tr0ub4dor&3\"").len(),
+            1
+        );
+        assert!(found(&PASSWORDS, "db.py", "password = get_password()").is_empty());
+        assert!(found(&PASSWORDS, "db.py", "password = user_input").is_empty());
+        assert!(found(&PASSWORDS, "ui.js", "passwordLabel:\"Password:\"").is_empty());
+    }
+
+    #[test]
+    fn secrets_random_or_uuid_under_secret_names() {
+        let uuid = "3f2a9c4e-8b1d-4e7a-9c2f-6d5b8a1e0f34";
+        let f = found(
+            &SECRETS,
+            "vault.sh",
+            &format!("vault write auth/approle/login role_id=x secret_id={uuid}"),
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            found(
+                &SECRETS,
+                "pay.py",
+                "paymongo_key = \"5HWaoDB9qLmZ7xTr2pKc8vNw\""
+            )
+            .len(),
+            1
+        );
+        assert!(found(
+            &SECRETS,
+            "x.yml",
+            "credentialsId: 'ff083f76-7804-4ef1-80e4-fe975bb9141b'"
+        )
+        .is_empty());
+        assert!(found(
+            &SECRETS,
+            "x.js",
+            "publicToken = \"9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit\""
+        )
+        .is_empty());
+        assert!(found(
+            &SECRETS,
+            "pom.txt",
+            "notes = \"Maven - io.jsonwebtoken:jjwt-jackson-0.11.2\""
+        )
+        .is_empty());
+        assert!(found(&SECRETS, "ci.yml", "token: GITHUB_TOKEN").is_empty());
+    }
+
+    #[test]
+    fn authorization_headers() {
+        // base64 of "deploy:Winter2020!"
+        let f = found(
+            &SECRETS,
+            "notes.sh",
+            "curl -H 'Authorization: Basic ZGVwbG95OldpbnRlcjIwMjAh' https://x",
+        );
+        assert_eq!(f, vec![("Winter2020!".into(), Confidence::Medium)]);
+    }
+
+    #[test]
+    fn connection_strings() {
+        let f = found(
+            &PASSWORDS,
+            "appsettings.json",
+            "\"DefaultConnection\": \"Server=db1;Database=app;User Id=app;Password=Kx9!mQ2pL;\"",
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].0, "Kx9!mQ2pL");
+    }
+}

@@ -1,0 +1,382 @@
+//! What a name says its value is: a password, a secret (key, token, credential), or
+//! nothing secret at all (an id, a user, a path, a length, a public key).
+//!
+//! Names are split into lower-case words on `_ . - $ @ :`, spaces and camelCase
+//! (`dbPassword` -> `db password`, `AWS_SECRET_ACCESS_KEY` -> `aws secret access key`).
+//! The last words decide: `password_length` is a length, `secret_id` (Vault AppRole) is a
+//! secret, `key_id` is an identifier.
+
+/// The class of a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameClass {
+    Password,
+    /// A key, token, secret or credential.
+    Secret,
+    /// Only `key` (or `…Key`): secret only when the value is long and random.
+    BareKey,
+    /// An HTTP Authorization header (or a name holding one): scheme and credential.
+    Authorization,
+    /// A connection string or URL, whose user info may hold a password.
+    Url,
+    Other,
+}
+
+/// The lower-case words of a name.
+pub fn words(name: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for &b in name {
+        if b.is_ascii_alphanumeric() {
+            if b.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+            cur.push(b.to_ascii_lowercase() as char);
+        } else {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Words that make a name a password.
+fn is_password_word(w: &str) -> bool {
+    matches!(
+        w,
+        "password" | "passwd" | "pwd" | "pass" | "passphrase" | "passcode" | "pw" | "pword"
+    ) || (w.contains("passw") || w.ends_with("pwd") || w.ends_with("pass"))
+        && !matches!(
+            w,
+            "bypass" | "compass" | "trespass" | "surpass" | "overpass" | "underpass"
+        )
+}
+
+/// Words that make a name a secret.
+fn is_secret_word(w: &str) -> bool {
+    matches!(
+        w,
+        "secret"
+            | "secrets"
+            | "token"
+            | "tokens"
+            | "apikey"
+            | "apitoken"
+            | "credential"
+            | "credentials"
+            | "creds"
+            | "auth"
+            | "authtoken"
+            | "authkey"
+            | "accesskey"
+            | "secretkey"
+            | "privatekey"
+            | "clientsecret"
+            | "dsn"
+            | "salt"
+            | "apisecret"
+            | "signingkey"
+            | "masterkey"
+            | "encryptionkey"
+            | "sessionkey"
+            | "webhooksecret"
+            | "bearer"
+            | "jwt"
+    )
+}
+
+/// Last words that make a name describe something other than the secret itself.
+fn is_not_secret_tail(w: &str) -> bool {
+    matches!(
+        w,
+        "id" | "ids"
+            | "name"
+            | "names"
+            | "user"
+            | "username"
+            | "login"
+            | "email"
+            | "type"
+            | "types"
+            | "path"
+            | "paths"
+            | "file"
+            | "files"
+            | "dir"
+            | "url"
+            | "uri"
+            | "endpoint"
+            | "host"
+            | "length"
+            | "len"
+            | "size"
+            | "count"
+            | "min"
+            | "max"
+            | "policy"
+            | "enabled"
+            | "enable"
+            | "disabled"
+            | "required"
+            | "reset"
+            | "hasher"
+            | "hashers"
+            | "validators"
+            | "mode"
+            | "flags"
+            | "method"
+            | "expiry"
+            | "expires"
+            | "expiration"
+            | "expire"
+            | "ttl"
+            | "timeout"
+            | "algorithm"
+            | "alg"
+            | "header"
+            | "prefix"
+            | "suffix"
+            | "format"
+            | "version"
+            | "field"
+            | "label"
+            | "hint"
+            | "placeholder"
+            | "prompt"
+            | "regex"
+            | "pattern"
+            | "env"
+            | "var"
+            | "param"
+            | "query"
+            | "index"
+            | "ref"
+            | "store"
+            | "manager"
+            | "provider"
+            | "service"
+            | "helper"
+            | "class"
+            | "factory"
+            | "request"
+            | "response"
+            | "hash"
+            | "digest"
+            | "checksum"
+            | "fingerprint"
+            | "strength"
+            | "rules"
+            | "rule"
+            | "changed"
+            | "confirm"
+            | "confirmation"
+            | "input"
+            | "error"
+            | "message"
+            | "text"
+            | "title"
+            | "description"
+            | "template"
+            | "location"
+            | "status"
+            | "state"
+            | "ui"
+            | "dialog"
+            | "form"
+            | "button"
+            | "visible"
+            | "hidden"
+            | "reveal"
+            | "toggle"
+            | "callback"
+            | "handler"
+            | "listener"
+            | "event"
+    )
+}
+
+/// Words that say a key or token is not secret.
+fn is_public_word(w: &str) -> bool {
+    matches!(
+        w,
+        "public"
+            | "publishable"
+            | "pub"
+            | "primary"
+            | "foreign"
+            | "sort"
+            | "partition"
+            | "cache"
+            | "idempotency"
+            | "csrf"
+            | "xsrf"
+            | "authenticity"
+            | "anon"
+            | "anonymous"
+            | "site"
+            | "recaptcha"
+            | "page"
+            | "next"
+            | "pagination"
+            | "cursor"
+            | "continuation"
+            | "sync"
+            | "refresh_interval"
+            | "lock"
+            | "hotkey"
+            | "shortcut"
+            | "keyboard"
+            | "monkey"
+            | "turkey"
+            | "whiskey"
+            | "jockey"
+            | "hockey"
+            | "donkey"
+            | "lookup"
+            | "map"
+            | "dict"
+            | "tokenizer"
+            | "tokenize"
+            | "tokens_per"
+            | "max_tokens"
+            | "nonce"
+            | "maven"
+    )
+}
+
+/// Classifies a name.
+pub fn classify(name: &[u8]) -> NameClass {
+    let w = words(name);
+    let Some(last) = w.last() else {
+        return NameClass::Other;
+    };
+    if w.iter().any(|x| is_public_word(x)) {
+        return NameClass::Other;
+    }
+    // `max_tokens`, `num_tokens`, `token_count`: amounts, not secrets.
+    if w.len() >= 2
+        && matches!(
+            w[0].as_str(),
+            "max" | "min" | "num" | "total" | "n" | "count"
+        )
+    {
+        return NameClass::Other;
+    }
+    if w.iter().any(|x| x == "authorization") {
+        return NameClass::Authorization;
+    }
+    let has_secret_word = w.iter().any(|x| is_secret_word(x));
+    // `secret_id` (Vault AppRole), `client_secret_id`: a secret that is called an id.
+    if is_not_secret_tail(last) && !(last == "id" && w.iter().any(|x| x == "secret")) {
+        if matches!(last.as_str(), "url" | "uri" | "dsn")
+            || w.iter().any(|x| x == "connection" || x == "conn")
+        {
+            return NameClass::Url;
+        }
+        return NameClass::Other;
+    }
+    if w.iter().any(|x| is_password_word(x)) {
+        return NameClass::Password;
+    }
+    if matches!(last.as_str(), "url" | "uri")
+        || w.iter().any(|x| x == "connection" || x == "connstr")
+    {
+        return NameClass::Url;
+    }
+    if has_secret_word {
+        return NameClass::Secret;
+    }
+    // `api_key`, `x-api-key`, `access_key`, `secret_key`, `private_key`.
+    let pairs_secret = w.windows(2).any(|p| {
+        matches!(
+            (p[0].as_str(), p[1].as_str()),
+            ("api", "key")
+                | ("access", "key")
+                | ("private", "key")
+                | ("signing", "key")
+                | ("encryption", "key")
+                | ("master", "key")
+                | ("app", "key")
+                | ("client", "key")
+                | ("license", "key")
+                | ("account", "key")
+                | ("session", "key")
+                | ("auth", "key")
+                | ("shared", "key")
+                | ("consumer", "key")
+                | ("subscription", "key")
+        )
+    });
+    if pairs_secret {
+        return NameClass::Secret;
+    }
+    if last == "key" || last == "keys" {
+        return NameClass::BareKey;
+    }
+    NameClass::Other
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_splitting() {
+        assert_eq!(words(b"dbPassword"), vec!["db", "password"]);
+        assert_eq!(
+            words(b"AWS_SECRET_ACCESS_KEY"),
+            vec!["aws", "secret", "access", "key"]
+        );
+        assert_eq!(words(b"x-api-key"), vec!["x", "api", "key"]);
+        assert_eq!(words(b"$config.apiToken2"), vec!["config", "api", "token2"]);
+    }
+
+    #[test]
+    fn classes() {
+        use NameClass::*;
+        for (name, want) in [
+            ("DB_PASSWORD", Password),
+            ("ossrhPassword", Password),
+            ("signing.password", Password),
+            ("rootpasswd", Password),
+            ("PGPASS", Password),
+            ("password_length", Other),
+            ("PASSWORD_MIN_LENGTH", Other),
+            ("passwordLabel", Other),
+            ("api_key", Secret),
+            ("X-Api-Key", Secret),
+            ("client_secret", Secret),
+            ("secret_id", Secret),
+            ("SECRET_KEY", Secret),
+            ("GITHUB_TOKEN", Secret),
+            ("jwt.secret", Secret),
+            ("auth", Secret),
+            ("license_key", Secret),
+            ("paymongo_key", BareKey),
+            ("Twilio_key", BareKey),
+            ("key_id", Other),
+            ("access_key_id", Other),
+            ("client_id", Other),
+            ("public_key", Other),
+            ("publishableKey", Other),
+            ("authenticity_token", Other),
+            ("max_tokens", Other),
+            ("token_type", Other),
+            ("tokenizer", Other),
+            ("credentialsId", Other),
+            ("Authorization", Authorization),
+            ("DATABASE_URL", Url),
+            ("connection_string", Url),
+            ("bypass", Other),
+            ("monkey", Other),
+        ] {
+            assert_eq!(classify(name.as_bytes()), want, "{name}");
+        }
+    }
+}
