@@ -85,9 +85,9 @@ pub fn judge(
     }
     if rule.password {
         // A quoted literal, or the password field of a URL: both are literals.
-        let quoted = secret.0 > 0 && matches!(data[secret.0 - 1], b'"' | b'\'' | b'`')
-            || memchr::memmem::find(&data[whole.0..whole.1], b"://").is_some();
-        if !filter::looks_like_password(s, quoted, t.path) {
+        let url = memchr::memmem::find(&data[whole.0..whole.1], b"://").is_some();
+        let quoted = secret.0 > 0 && matches!(data[secret.0 - 1], b'"' | b'\'' | b'`') || url;
+        if !filter::looks_like_password(s, quoted, t.path) || url && is_url_default(data, secret) {
             return None;
         }
     }
@@ -146,7 +146,9 @@ pub fn judge_field(set: &RuleSet, ri: u32, t: &Target, f: &Field) -> Option<Cand
         }
         confidence = Confidence::Low;
     }
-    if f.encoding.is_none() {
+    if is_generic(rule) {
+        confidence = in_context(rule, t.path, confidence)?;
+    } else if f.encoding.is_none() {
         if let FileClass::Example | FileClass::Docs = filter::file_class(t.path) {
             confidence = demote(confidence)?;
         }
@@ -172,6 +174,33 @@ pub fn judge_field(set: &RuleSet, ri: u32, t: &Target, f: &Field) -> Option<Cand
         decoded: f.value.as_ref().map(|_| value.to_vec()),
         block: f.kind == FieldKind::PrivateKey,
     })
+}
+
+/// A URL's password (at `secret`) that is its user name (`postgres://app:app@db`), or that
+/// belongs to a local or documentation host: a development default or a parser's test
+/// expectation, not an exposure.
+fn is_url_default(data: &[u8], secret: (usize, usize)) -> bool {
+    let before = &data[..secret.0];
+    let user_start = before
+        .iter()
+        .rposition(|&b| b == b'/' || b.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    let user = before[user_start..]
+        .strip_suffix(b":")
+        .unwrap_or(&before[user_start..]);
+    let pass = &data[secret.0..secret.1];
+    let after = &data[secret.1..];
+    let host_end = after
+        .iter()
+        .skip(1)
+        .position(|&b| {
+            matches!(b, b'/' | b':' | b'?' | b'#' | b'\'' | b'"') || b.is_ascii_whitespace()
+        })
+        .map_or(after.len(), |i| i + 1);
+    let host = String::from_utf8_lossy(after.get(1..host_end).unwrap_or_default());
+    user == pass
+        || crate::detect::structure::text::is_local_host(&host)
+            && filter::word_coverage(&String::from_utf8_lossy(pass)) >= 0.5
 }
 
 /// Does the rule's own allowlist, or a global one that applies to the rule, allow `cand`?
@@ -225,21 +254,25 @@ pub fn inline_allowed(data: &[u8], ls: usize, le: usize) -> bool {
 pub fn resolve_overlaps(rules: &[Rule], c: &mut Vec<Cand>) {
     c.sort_by_key(|a| (a.start, a.end, a.rule));
     c.dedup_by(|b, a| a.rule == b.rule && a.start == b.start && a.end == b.end);
-    // Higher confidence wins; then a provider's rule over a credential file's structure,
-    // and that over a generic rule; then a match in the text itself over one found by
-    // decoding; then a rule scoped to this kind of file.
-    let rank = |x: &Cand| {
+    // A provider's rule wins over a credential file's structure, and that over a generic
+    // rule (the most specific name for the finding), taking the higher confidence of the
+    // two; among equals, higher confidence wins; then a match in the text itself over one
+    // found by decoding; then a rule scoped to this kind of file.
+    let tier = |x: &Cand| {
         let rule = &rules[x.rule as usize];
-        let tier = if is_generic(rule) {
+        if is_generic(rule) {
             0
         } else if rule.structure.is_some() {
             1
         } else {
             2
-        };
+        }
+    };
+    let rank = |x: &Cand| {
+        let rule = &rules[x.rule as usize];
         (
+            tier(x),
             x.confidence,
-            tier,
             x.decoded.is_none() || rule.structure.is_some(),
             rule.path.is_some(),
         )
@@ -267,10 +300,17 @@ pub fn resolve_overlaps(rules: &[Rule], c: &mut Vec<Cand>) {
                 continue;
             }
             let (ri, rj) = (rank(&c[i]), rank(&c[j]));
+            let best = c[i].confidence.max(c[j].confidence);
             if ri > rj {
                 keep[j] = false;
+                if tier(&c[i]) > tier(&c[j]) {
+                    c[i].confidence = best;
+                }
             } else if rj > ri {
                 keep[i] = false;
+                if tier(&c[j]) > tier(&c[i]) {
+                    c[j].confidence = best;
+                }
             } else if c[i].rule != c[j].rule && (c[i].start, c[i].end) == (c[j].start, c[j].end) {
                 // Same span, same standing: the first rule in rule order reports it.
                 if c[i].rule < c[j].rule {

@@ -150,7 +150,7 @@ fn is_expression(v: &[u8]) -> bool {
 
 impl Assignments {
     /// The field for one pair, if its value is what this rule wants.
-    fn judge(&self, data: &[u8], p: &Pair, kind: Kind, out: &mut Vec<Field>) {
+    fn judge(&self, data: &[u8], p: &Pair, kind: Kind, comment: bool, out: &mut Vec<Field>) {
         let name = &data[p.name.0..p.name.1];
         let (vs, ve) = text::trim(data, p.value.0, p.value.1);
         let v = &data[vs..ve];
@@ -174,6 +174,12 @@ impl Assignments {
                 if !literal && is_expression(v) {
                     return;
                 }
+                // A sentence is a message or a description, not a password (a password of
+                // several words is a passphrase, and those rarely sit in code).
+                if v.iter().filter(|&&b| b == b' ').count() >= 2 && (kind == Kind::Code || comment)
+                {
+                    return;
+                }
                 let chosen = filter::looks_like_password(v, literal, "config.env");
                 match kind {
                     // In configuration a password position holds a password, weak or not;
@@ -195,14 +201,30 @@ impl Assignments {
                 connection_string_password(data, (vs, ve), base, out)
             }
             (Want::Secrets, NameClass::Secret | NameClass::BareKey) => {
-                if !literal || is_expression(v) {
+                // A URL's credentials are `url-with-password`'s and the providers' (a Sentry
+                // DSN's key is its user name).
+                if !literal || is_expression(v) || memchr::memmem::find(v, b"://").is_some() {
+                    return;
+                }
+                // Keys and tokens have no spaces, and are not short identifiers (`AWS_SIGV4`,
+                // `KRB5_Alice`, `auth-tok-2`): under 16 characters, only a value of letters
+                // and digits mixed, without separators, counts.
+                let short_ok = v.len() >= 12
+                    && v.iter().all(u8::is_ascii_alphanumeric)
+                    && v.iter().any(u8::is_ascii_digit)
+                    && v.iter().any(u8::is_ascii_uppercase)
+                    && v.iter().any(u8::is_ascii_lowercase);
+                if v.contains(&b' ') || v.len() < 16 && !short_ok {
                     return;
                 }
                 let random = filter::looks_random(v) && !filter::looks_like_code(v);
                 let uuid = is_uuid(v);
-                let long = v.len() >= 16;
+                // `key` alone is overloaded (GPG key ids, cache keys): long, with a digit,
+                // and assigned, not passed as a flag.
+                let bare_ok =
+                    v.len() >= 20 && v.iter().any(u8::is_ascii_digit) && p.how != How::Flag;
                 let c = match (class, random, uuid) {
-                    (NameClass::BareKey, true, _) if long => base.min(Confidence::Medium),
+                    (NameClass::BareKey, true, _) if bare_ok => base.min(Confidence::Medium),
                     (NameClass::BareKey, _, _) => return,
                     (_, true, _) => base,
                     (_, false, true) => base.min(Confidence::Medium),
@@ -262,6 +284,11 @@ fn authorization(data: &[u8], (vs, ve): (usize, usize), base: Confidence, out: &
             min_len: 4,
             ..Field::plain(cs, ce, FieldKind::Password, c)
         });
+    } else if matches!(
+        scheme.as_slice(),
+        b"ntlm" | b"negotiate" | b"digest" | b"hoba" | b"mutual"
+    ) {
+        // Challenge and response: not a credential a reader could reuse.
     } else if cred.len() >= 16 && filter::looks_random(cred) {
         let mut f = Field::plain(cs, ce, FieldKind::Token, c);
         f.min_len = 16;
@@ -323,13 +350,19 @@ impl Extractor for Assignments {
                 let ls = ws + off;
                 let le = ls + line.len();
                 // Long lines (minified bundles, data) are not configuration.
-                if line.len() > 4096 || text::is_comment(line, &[b"//", b"#!", b"--"]) {
+                if line.len() > 4096 || text::is_comment(line, &[b"#!", b"--"]) {
                     continue;
                 }
+                // A commented-out assignment is still a leak; prose in a comment is not:
+                // in comments, only a value without spaces counts.
+                let comment = text::is_comment(line, &[b"#", b";", b"//", b"*", b"/*"]);
                 pairs.clear();
                 parse::pairs(data, ls, le, kind.ends(), &mut toks, &mut pairs);
                 for p in &pairs {
-                    self.judge(data, p, kind, out);
+                    if comment && data[p.value.0..p.value.1].contains(&b' ') {
+                        continue;
+                    }
+                    self.judge(data, p, kind, comment, out);
                 }
             }
         }

@@ -12,6 +12,37 @@ use super::shapes;
 use super::tokens::{tokens, Tok, Token};
 pub use super::tokens::{Ends, How, Pair};
 
+/// Calls whose first argument names a value and whose second is the value.
+fn is_setter(callee: &[u8]) -> bool {
+    let last = callee
+        .rsplit(|&b| b == b'.' || b == b':')
+        .next()
+        .unwrap_or(callee);
+    let lower = last.to_ascii_lowercase();
+    matches!(
+        lower.as_slice(),
+        b"define"
+            | b"setenv"
+            | b"putenv"
+            | b"set"
+            | b"put"
+            | b"add"
+            | b"setdefault"
+            | b"setproperty"
+            | b"setitem"
+            | b"getenv"
+            | b"get"
+            | b"env"
+            | b"setvalue"
+            | b"setsecret"
+            | b"setpassword"
+            | b"with"
+            | b"option"
+            | b"config"
+            | b"store"
+    )
+}
+
 /// Words that declare or type a variable rather than name it.
 fn is_type_word(w: &[u8]) -> bool {
     const TYPES: &[&[u8]] = &[
@@ -179,6 +210,10 @@ fn value_after(
     while end > start && data[end - 1].is_ascii_whitespace() {
         end -= 1;
     }
+    // `password: None,` in a list of fields: the comma ends the field.
+    if ends == Ends::Line && end > start && matches!(data[end - 1], b',' | b';') {
+        end -= 1;
+    }
     (end > start).then_some(((start, end), None))
 }
 
@@ -292,7 +327,12 @@ pub fn pairs(
             Tok::Comma => {
                 // `f("name", "value")`: a string name, a comma, a string value, in a call.
                 if let (Some(a), Some(b)) = (k.checked_sub(1).map(|i| toks[i]), toks.get(k + 1)) {
-                    let in_call = k >= 2 && matches!(toks[k - 2].tok, Tok::Open(b'('));
+                    // Only a call that sets or defaults a named value: `define`, `setenv`,
+                    // `config.set`, `os.environ.setdefault`, `getenv("X", "default")`.
+                    let in_call = k >= 3
+                        && matches!(toks[k - 2].tok, Tok::Open(b'('))
+                        && toks[k - 3].tok == Tok::Word
+                        && is_setter(word(&toks[k - 3]));
                     if let (Tok::Str(_), Tok::Str(q), true) = (a.tok, b.tok, in_call) {
                         out.push(Pair {
                             name: (a.start, a.end),
