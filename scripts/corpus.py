@@ -341,7 +341,13 @@ def main():
         labels.append(dict(path=path, line=len(manifest), provider=f"k8s-{prov}", label="secret", kind="k8s"))
     # Private keys, .netrc, .git-credentials, .npmrc, docker config.
     for i in range(6):
-        body = "\n".join(g.s(B64, 64) for _ in range(12))
+        # A fake key with a key's structure (PKCS#1: SEQUENCE, version 0, INTEGERs of
+        # random bytes): leakhound does not report PEM blocks whose body is not a key.
+        ints = b"".join(b"\x02\x81\x81\x00" + bytes(g.r.randrange(256) for _ in range(128)) for _ in range(2))
+        content = b"\x02\x01\x00" + ints
+        der = b"\x30\x82" + len(content).to_bytes(2, "big") + content
+        text = base64.b64encode(der).decode()
+        body = "\n".join(text[j:j + 64] for j in range(0, len(text), 64))
         path = f"files/id_rsa_{i}"
         with open(os.path.join(out, path), "w") as f:
             f.write(f"-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----\n")

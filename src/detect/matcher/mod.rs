@@ -231,8 +231,12 @@ impl Detector {
         for &ri in &touched {
             let mut windows = std::mem::take(&mut scratch.windows[ri as usize]);
             match self.extractors[ri as usize] {
-                // Structure is the file's: not looked for in text decoded from it.
-                Some(x) if depth == 0 => self.run_extractor(ri, x, t, &windows, scratch),
+                // A file's structure is not looked for in text decoded from it, unless the
+                // format is known by its content alone.
+                Some(x) if depth == 0 || x.by_content() => {
+                    let inner = Target { data, ..*t };
+                    self.run_extractor(ri, x, &inner, &windows, scratch)
+                }
                 Some(_) => {}
                 None => self.run_rule(ri, t, data, &windows, scratch),
             }
@@ -426,16 +430,29 @@ mod tests {
 
     #[test]
     fn tokens_inside_a_key_block_are_key_material() {
-        // Generated filler, not a key; one line happens to hold a Square-like token.
-        let body = [
-            "Vbc8B+ABez7gJi9cC3ufL5vq1BGPWbOqpnD4b1qXt/JRXXFYcaNXUQhC6tu8cDOH",
-            "x8hITKAQHsrpbccRBlvH0tBEt4RlVVsvlcoiRqgEEwGJ9m1F35OKWGj/dtoo1lO8",
-            "q3/EAAAZT8YVcWAMG1glnzN2C5r5kPqZT8YVcWAMG1glnzN2C5r5kPqWx7Rt/aBc", // leakhound:allow (test data)
-            "Lm4nQ2pT9vX1yZ3aB5cD7eF9gH1iJ3kL5mN7oP9qR1sT3uV5wX7yZ9aB1cD3eF5g",
-        ];
+        // A structurally valid RSA key whose second base64 line happens to read as a
+        // Square token: the line is key material, not a second secret.
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let token = "EAAAZT8YVcWAMG1glnzN2C5r5kPqZT8YVcWAMG1glnzN2C5r5kPqWx7Rt0aBcQ2p"; // leakhound:allow (test data)
+        let mut modulus: Vec<u8> = (0..160u32).map(|i| (i * 53 + 7) as u8).collect();
+        modulus[0] = 0;
+        // DER offset 48 (the second 64-character line) is modulus offset 38.
+        modulus[38..86].copy_from_slice(&b64.decode(token).unwrap());
+        let mut content = vec![0x02, 0x01, 0x00, 0x02, 0x81, modulus.len() as u8];
+        content.extend(&modulus);
+        let mut der = vec![0x30, 0x82, 0, content.len() as u8];
+        der.extend(content);
+        let text = b64.encode(&der);
+        let lines: Vec<&str> = text
+            .as_bytes()
+            .chunks(64)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        assert_eq!(lines[1], token);
         let pem = format!(
             "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
-            body.join("\n")
+            lines.join("\n")
         );
         let f = detect(&pem);
         let rules: Vec<&str> = f.iter().map(|f| f.rule_id.as_str()).collect();

@@ -71,6 +71,13 @@ pub trait Extractor: Sync {
     /// The same, looking only at `windows` of `data` (the lines around a rule's keywords,
     /// or the whole file for a rule without keywords). Formats whose positions need the
     /// whole file ignore the windows.
+    /// Is the format recognised by its content alone (a PEM block), so that it is also
+    /// looked for in text decoded from a file (a base64 Kubernetes `tls.key`)? A format
+    /// recognised by its file name is not.
+    fn by_content(&self) -> bool {
+        false
+    }
+
     fn extract_in(
         &self,
         path: &str,

@@ -13,6 +13,7 @@
 
 pub mod assign;
 pub mod field;
+pub mod pem;
 pub mod text;
 
 pub use field::{Extractor, Field, FieldKind};
@@ -21,6 +22,8 @@ pub use field::{Extractor, Field, FieldKind};
 pub static REGISTRY: &[(&str, &dyn Extractor)] = &[
     ("generic-password", &assign::PASSWORDS),
     ("generic-secret", &assign::SECRETS),
+    ("pem-private-key", &pem::PLAIN),
+    ("pem-encrypted-private-key", &pem::ENCRYPTED),
 ];
 
 /// The extractor a rule names.
