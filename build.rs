@@ -5,6 +5,7 @@
 //!   (`src/rules/syntax.rs`), its regexes are parsed and its capture groups checked, and it
 //!   is written out as Rust values (`builtin_rules.rs`): a broken rule fails the build,
 //!   naming the file and the rule;
+//! - `data/known-public.tsv` becomes a sorted static array of published example credentials.
 //! - `data/words/*.txt` becomes one sorted static array, so the word test costs nothing to
 //!   set up.
 use std::collections::HashSet;
@@ -189,6 +190,52 @@ fn main() {
     )
     .unwrap();
     fs::write(Path::new(&out_dir).join("words.rs"), words_table()).unwrap();
+    fs::write(
+        Path::new(&out_dir).join("known_public.rs"),
+        known_public_table(),
+    )
+    .unwrap();
+}
+
+/// The values of `data/known-public.tsv` (first column), as one sorted static array. The
+/// file must be sorted by value and free of duplicates, and every line must name the
+/// provider and where the value is published.
+fn known_public_table() -> String {
+    let f = Path::new("data/known-public.tsv");
+    println!("cargo:rerun-if-changed={}", f.display());
+    let text = fs::read_to_string(f).expect("data/known-public.tsv");
+    let mut values: Vec<&str> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert!(
+            cols.len() == 3 && cols.iter().all(|c| !c.trim().is_empty()),
+            "{}:{}: expected value<TAB>provider<TAB>source",
+            f.display(),
+            i + 1
+        );
+        if let Some(p) = values.last() {
+            assert!(
+                *p < cols[0],
+                "{}:{}: {:?} is not after {p:?} (keep the list sorted, without duplicates)",
+                f.display(),
+                i + 1,
+                cols[0]
+            );
+        }
+        values.push(cols[0]);
+    }
+    let mut w = format!(
+        "/// Published example and public credentials, sorted (data/known-public.tsv).\npub static KNOWN_PUBLIC: [&str; {}] = [\n",
+        values.len()
+    );
+    for v in values {
+        w.push_str(&format!("{v:?},"));
+    }
+    w.push_str("];\n");
+    w
 }
 
 /// Every word of `data/words/*.txt`, merged into one sorted static array. Each file must be

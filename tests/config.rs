@@ -170,7 +170,7 @@ fn gitleaks_style_config_skips_uncompilable_rules_with_a_warning() {
         "gl.toml",
         "title = \"x\"\n[[rules]]\nid = \"go-only\"\nregex = '''\\Qliteral\\E'''\n\n[[rules]]\nid = \"ok\"\nregex = '''tok_[a-z]{8}'''\nsecretGroup = 0\nkeywords = [\"tok_\"]\n\n[allowlist]\npaths = ['''ignored''']\n",
     );
-    d.write("a.txt", "tok_abcdefgh\n");
+    d.write("a.txt", "tok_qmzrtwkp\n");
     lh().args(["scan", "--config"])
         .arg(d.join("gl.toml"))
         .arg(d.join("a.txt"))

@@ -82,6 +82,8 @@ pub enum Checksum {
     GithubCrc32,
     /// npm `npm_` tokens use the same construction as GitHub.
     NpmCrc32,
+    /// A JSON Web Token: header and payload decode to JSON objects, the header names `alg`.
+    Jwt,
 }
 
 impl Checksum {
@@ -89,8 +91,22 @@ impl Checksum {
         match s {
             "github-crc32" => Some(Checksum::GithubCrc32),
             "npm-crc32" => Some(Checksum::NpmCrc32),
+            "jwt" => Some(Checksum::Jwt),
             _ => None,
         }
+    }
+
+    /// What a check that holds proves. A CRC tail that matches is all but impossible by
+    /// chance (the token is real); a JWT that decodes only shows it is a JWT.
+    pub fn proves_real(self) -> bool {
+        !matches!(self, Checksum::Jwt)
+    }
+
+    /// What a check that fails means. A CRC tail that does not match is a hand-made token
+    /// (still shown, weaker); a string shaped like a JWT that does not decode to one is not a
+    /// token at all.
+    pub fn failure_rejects(self) -> bool {
+        matches!(self, Checksum::Jwt)
     }
 }
 

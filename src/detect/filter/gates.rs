@@ -36,6 +36,14 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if (b[0] == b'<' && b[b.len() - 1] == b'>') || (b[0] == b'[' && b[b.len() - 1] == b']') {
         return true;
     }
+    // `{name}` templates and `{...}` encrypted values (Maven's settings-security scheme).
+    if b.len() > 2 && b[0] == b'{' && b[b.len() - 1] == b'}' {
+        return true;
+    }
+    // Cut short for display: `pypi-...`, `sk-…`.
+    if t.ends_with("...") || t.ends_with('…') {
+        return true;
+    }
     let lower = t.to_ascii_lowercase();
     const MARKERS: &[&str] = &[
         "process.env",
@@ -51,6 +59,11 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         "****",
         "....",
         "your_",
+        "your ",
+        "put your",
+        "unique phrase",
+        "_here",
+        "change-me",
         "your-",
         "yourapi",
         "yourtoken",
@@ -66,6 +79,8 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         "change_me",
         "placeholder",
         "redacted",
+        // GitHub's fixed password for a token given as the user name.
+        "x-oauth-basic",
         "notreal",
         "not_real",
         "not-a-real",
@@ -89,7 +104,36 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         run = if w[0] == w[1] { run + 1 } else { 1 };
         longest = longest.max(run);
     }
-    longest >= 6 && longest * 4 >= b.len()
+    longest >= 6 && longest * 4 >= b.len() || is_filler(b)
+}
+
+/// Stubbed values: a short pattern repeated (`ghp_abababab...`, `123123123123`) over half
+/// the value, or a sequence (`abcdefgh`, `a1b2c3d4e5f6`) over a third of it.
+fn is_filler(b: &[u8]) -> bool {
+    let n = b.len();
+    // Longest stretch where `b[i]` relates to `b[i - lag]` as `same` says, counted in
+    // characters covered.
+    let stretch = |lag: usize, same: &dyn Fn(u8, u8) -> bool| {
+        let (mut run, mut best) = (0, 0);
+        for i in lag..n {
+            run = if same(b[i - lag], b[i]) { run + 1 } else { 0 };
+            best = usize::max(best, run);
+        }
+        if best == 0 {
+            0
+        } else {
+            best + lag
+        }
+    };
+    let repeated = (2..=4).any(|p| {
+        let c = stretch(p, &|a, b| a == b);
+        c >= 12 && c * 2 >= n
+    });
+    let sequence = (1..=2).any(|lag| {
+        let c = stretch(lag, &|a, b| a.is_ascii_alphanumeric() && b == a + 1);
+        c >= 8 && c * 3 >= n
+    });
+    repeated || sequence
 }
 
 /// Code rather than a literal: calls, member access chains, paths, URLs without credentials.
@@ -174,6 +218,11 @@ pub fn looks_random(secret: &[u8]) -> bool {
 /// Passwords so common that a value equal to one (case-insensitively) is a default or a
 /// placeholder, not a chosen secret.
 const DEFAULT_PASSWORDS: &[&str] = &[
+    // The passwords of official container images' and vendors' quick starts.
+    "mysecretpassword",
+    "my-secret-pw",
+    "yourstrong(!)password",
+    "thisisdog11",
     "password",
     "passw0rd",
     "p@ssw0rd",
@@ -242,8 +291,33 @@ const DEFAULT_PASSWORDS: &[&str] = &[
 /// Is `value` one of the passwords so common that it is a default, not a choice
 /// (`postgres`, `admin`, `changeme`), ASCII case-insensitively?
 pub fn is_default_password(value: &[u8]) -> bool {
-    std::str::from_utf8(value)
-        .is_ok_and(|v| DEFAULT_PASSWORDS.contains(&v.to_ascii_lowercase().as_str()))
+    let Ok(v) = std::str::from_utf8(value) else {
+        return false;
+    };
+    let lower = v.to_ascii_lowercase();
+    if DEFAULT_PASSWORDS.contains(&lower.as_str()) {
+        return true;
+    }
+    // The word `password` or `changeme` with a counter or a symbol tacked on:
+    // `password12345`, `Changeme1!`. (Not `Welcome@2023` or `Admin2024`: weak passwords
+    // people choose, not placeholders.)
+    const STEMS: &[&str] = &[
+        "password",
+        "passw0rd",
+        "p@ssw0rd",
+        "p@ssword",
+        "pa$$word",
+        "changeme",
+        "change_me",
+        "changeit",
+        "secret",
+        "test",
+        "testing",
+        "pass",
+        "default",
+    ];
+    let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || "!@#$%^&*.?_-".contains(c));
+    stem.len() < lower.len() && STEMS.contains(&stem)
 }
 
 /// The gate for password fields: a value that looks chosen by someone (not a default, not a
@@ -344,6 +418,10 @@ mod tests {
             "process.env.API_KEY",
             "000000000000",
             "",
+            "ghp_abababababababababababababababababab",
+            "sk_live_123123123123123123123123",
+            "a1b2c3d4e5f6g7h8",
+            "xoxb-abcdefghi-Zq8vT1mK0pR3",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p}");
         }
@@ -351,8 +429,27 @@ mod tests {
             "sk_test_very_secret_key_12345", // leakhound:allow (test data)
             "Zq8vT1mK0pR3xW9y",
             "examplesareok1",
+            "sl.AAAAAAAAAAAbcQ9xZr4TkWm2LpV7nYs8uJd3Fg6Hq1Ea5Cb0Ki",
+            "ghp_Ab3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0xYz9Q1", // leakhound:allow
+            "d41d8cd98f00b204e9800998ecf8427e",
         ] {
             assert!(!is_placeholder(s.as_bytes()), "{s}");
+        }
+    }
+
+    #[test]
+    fn default_passwords_with_a_counter() {
+        for d in [
+            "changeme",
+            "password12345",
+            "Changeme1!",
+            "secret123",
+            "P@ssw0rd2024",
+        ] {
+            assert!(is_default_password(d.as_bytes()), "{d}");
+        }
+        for p in ["Welcome@2023", "Rocky1979!", "passwordless", "12345"] {
+            assert!(!is_default_password(p.as_bytes()), "{p}");
         }
     }
 

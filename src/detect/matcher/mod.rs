@@ -43,6 +43,10 @@ pub struct Detector {
     keyword_rules: Vec<Vec<u32>>,
     unkeyed: Vec<u32>,
     path_only: Vec<u32>,
+    /// Structure rules of credential-file formats (known by file name) ...
+    formats: Vec<u32>,
+    /// ... and the generic rules, which step aside in files of such a format.
+    generic: Vec<u32>,
 }
 
 impl Detector {
@@ -83,6 +87,18 @@ impl Detector {
         }
         let keywords =
             (!patterns.is_empty()).then(|| Keywords::new(&patterns, !options.small_input));
+        let is_generic = |r: &crate::rules::Rule| {
+            r.tags.iter().any(|t| t == "generic") || r.id.starts_with("generic")
+        };
+        let formats = (0..rules.rules.len() as u32)
+            .filter(|&i| {
+                extractors[i as usize].is_some_and(|x| !x.by_content())
+                    && !is_generic(&rules.rules[i as usize])
+            })
+            .collect();
+        let generic = (0..rules.rules.len() as u32)
+            .filter(|&i| is_generic(&rules.rules[i as usize]))
+            .collect();
         Detector {
             rules,
             options,
@@ -91,6 +107,8 @@ impl Detector {
             keyword_rules,
             unkeyed,
             path_only,
+            formats,
+            generic,
         }
     }
 
@@ -181,8 +199,26 @@ impl Detector {
         }
         scratch.path_ok.iter_mut().for_each(|p| *p = 0);
         scratch.touched.clear();
+        // A file of a credential-file format is that format's extractor's: it knows where
+        // the secrets are, which lines are comments and which values are encrypted.
+        if depth == 0
+            && self
+                .formats
+                .iter()
+                .any(|&ri| self.extractors[ri as usize].is_some_and(|x| x.applies(t.path, data)))
+        {
+            for &ri in &self.generic {
+                scratch.path_ok[ri as usize] = 2;
+            }
+        }
         for &ri in &self.unkeyed {
-            if self.path_applies(ri, t.path, scratch) {
+            // A structure rule without keywords runs on the files of its format only (and
+            // not on text decoded from them unless the format is known by its content).
+            let runs = match self.extractors[ri as usize] {
+                Some(x) => (depth == 0 || x.by_content()) && x.applies(t.path, data),
+                None => true,
+            };
+            if runs && self.path_applies(ri, t.path, scratch) {
                 scratch.windows[ri as usize].push((0, data.len()));
                 scratch.touched.push(ri);
             }
@@ -223,11 +259,23 @@ impl Detector {
         let touched = std::mem::take(&mut scratch.touched);
         scratch.regions.clear();
         for &ri in &touched {
-            scratch
-                .regions
-                .extend_from_slice(&scratch.windows[ri as usize]);
+            // Decoders look where some rule's keyword occurred; a whole file because a
+            // credential-file format applies to it is not such a place.
+            let whole_file = self.extractors[ri as usize].is_some()
+                && self.rules.rules[ri as usize].keywords.is_empty();
+            if !whole_file {
+                scratch
+                    .regions
+                    .extend_from_slice(&scratch.windows[ri as usize]);
+            }
         }
         merge_regions(&mut scratch.regions);
+        // Decoded text is one value: a second encoding inside it (base64 of base64) is
+        // looked for throughout, keywords or not.
+        if depth > 0 {
+            scratch.regions.clear();
+            scratch.regions.push((0, data.len()));
+        }
         for &ri in &touched {
             let mut windows = std::mem::take(&mut scratch.windows[ri as usize]);
             match self.extractors[ri as usize] {

@@ -77,7 +77,10 @@ pub fn judge(
         return None;
     }
     let entropy = shannon(s);
-    if rule.entropy.is_some_and(|min| entropy < min) || filter::is_placeholder(s) {
+    if rule.entropy.is_some_and(|min| entropy < min)
+        || filter::is_placeholder(s)
+        || filter::is_known_public(s)
+    {
         return None;
     }
     if rule.randomness && (filter::looks_like_code(s) || !filter::looks_random(s)) {
@@ -99,15 +102,19 @@ pub fn judge(
         matched: &data[whole.0..whole.1],
         line: &data[ls..le],
     };
-    if allowlisted(set, rule, &cand) || inline_allowed(data, ls, le) {
+    if allowlisted(set, rule, &cand)
+        || inline_allowed(data, ls, le)
+        || filter::in_spec_example(t.path, data, ls)
+    {
         return None;
     }
     let mut confidence = rule.confidence;
     if let Some(kind) = rule.checksum {
         match checksum::verify(kind, s) {
-            Some(true) => confidence = Confidence::High,
+            Some(true) if kind.proves_real() => confidence = Confidence::High,
+            Some(false) if kind.failure_rejects() => return None,
             Some(false) => confidence = confidence.lower(),
-            None => {}
+            _ => {}
         }
     }
     Some(Cand {
@@ -133,7 +140,11 @@ pub fn judge_field(set: &RuleSet, ri: u32, t: &Target, f: &Field) -> Option<Cand
     let written = data.get(f.start..f.end)?;
     let value = f.value.as_deref().unwrap_or(written);
     let value = value.trim_ascii();
-    if value.len() < f.min_len.max(1) || value.len() > MAX_SECRET || filter::is_placeholder(value) {
+    if value.len() < f.min_len.max(1)
+        || value.len() > MAX_SECRET
+        || filter::is_placeholder(value)
+        || filter::is_known_public(value)
+    {
         return None;
     }
     let mut confidence = f.confidence;
@@ -146,7 +157,7 @@ pub fn judge_field(set: &RuleSet, ri: u32, t: &Target, f: &Field) -> Option<Cand
         }
         confidence = Confidence::Low;
     }
-    if is_generic(rule) {
+    if is_generic(rule) || has_tag(rule, "private-key") {
         confidence = in_context(rule, t.path, confidence)?;
     } else if f.encoding.is_none() {
         if let FileClass::Example | FileClass::Docs = filter::file_class(t.path) {
@@ -161,7 +172,10 @@ pub fn judge_field(set: &RuleSet, ri: u32, t: &Target, f: &Field) -> Option<Cand
         matched: written,
         line: &data[ls..le],
     };
-    if allowlisted(set, rule, &cand) || inline_allowed(data, ls, le) {
+    if allowlisted(set, rule, &cand)
+        || inline_allowed(data, ls, le)
+        || filter::in_spec_example(t.path, data, ls)
+    {
         return None;
     }
     Some(Cand {

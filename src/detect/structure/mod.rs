@@ -12,9 +12,53 @@
 //! A new format: one file implementing [`Extractor`], one line in [`REGISTRY`], one rule.
 
 pub mod assign;
+pub mod aws_credentials;
+pub mod azure_cli;
+pub mod cargo_credentials;
+pub mod common;
+pub mod composer_auth;
+pub mod docker_config;
 pub mod field;
+pub mod filezilla;
+pub mod frameworks;
+pub mod gcp_service_account;
+pub mod gem_credentials;
+pub mod gh_hosts;
+pub mod git_config;
+pub mod git_credentials;
+pub mod hcl;
+pub mod htpasswd;
+pub mod jetbrains;
+pub mod json;
+pub mod k8s_secret;
+pub mod kubeconfig;
+pub mod lines_common;
+pub mod mail_clients;
+pub mod maven_settings;
+pub mod mycnf;
+pub mod netrc;
+pub mod networkmanager;
+pub mod npmrc;
+pub mod openvpn;
 pub mod pem;
+pub mod pgpass;
+pub mod putty_ppk;
+pub mod pypirc;
+pub mod rails_master_key;
+pub mod robo3t;
+pub mod s3cfg_boto;
+pub mod sftp_json;
+pub mod terraform_state;
+pub mod terraformrc;
 pub mod text;
+pub mod tfvars;
+pub mod vault_token;
+pub mod winscp;
+pub mod wireguard;
+pub mod wpa_supplicant;
+pub mod xml;
+pub mod yaml;
+pub mod yarnrc;
 
 pub use field::{Extractor, Field, FieldKind};
 
@@ -24,6 +68,48 @@ pub static REGISTRY: &[(&str, &dyn Extractor)] = &[
     ("generic-secret", &assign::SECRETS),
     ("pem-private-key", &pem::PLAIN),
     ("pem-encrypted-private-key", &pem::ENCRYPTED),
+    ("wordpress", &frameworks::WordPress),
+    ("django", &frameworks::Django),
+    ("aws-credentials", &aws_credentials::AwsCredentials),
+    ("cargo-credentials", &cargo_credentials::CargoCredentials),
+    ("gem-credentials", &gem_credentials::GemCredentials),
+    ("git-config", &git_config::GitConfig),
+    ("git-credentials", &git_credentials::GitCredentials),
+    ("htpasswd", &htpasswd::Htpasswd),
+    ("mail-clients", &mail_clients::MailClients),
+    ("mysql-cnf", &mycnf::MyCnf),
+    ("netrc", &netrc::Netrc),
+    ("networkmanager", &networkmanager::NetworkManager),
+    ("npmrc", &npmrc::Npmrc),
+    ("openvpn", &openvpn::OpenVpn),
+    ("pgpass", &pgpass::Pgpass),
+    ("putty-ppk", &putty_ppk::PuttyPpk),
+    ("pypirc", &pypirc::Pypirc),
+    ("rails-master-key", &rails_master_key::RailsMasterKey),
+    ("s3cmd-boto", &s3cfg_boto::S3cfgBoto),
+    ("shadow", &htpasswd::Shadow),
+    ("vault-token", &vault_token::VaultToken),
+    ("winscp", &winscp::WinScp),
+    ("wireguard", &wireguard::WireGuard),
+    ("wpa-supplicant", &wpa_supplicant::WpaSupplicant),
+    ("docker-config", &docker_config::DockerConfig),
+    ("composer-auth", &composer_auth::ComposerAuth),
+    ("vscode-sftp", &sftp_json::VsCodeSftp),
+    ("sublime-sftp", &sftp_json::SublimeSftp),
+    ("atom-ftp", &sftp_json::AtomFtp),
+    ("filezilla", &filezilla::FileZilla),
+    ("maven-settings", &maven_settings::MavenSettings),
+    ("kubeconfig", &kubeconfig::Kubeconfig),
+    ("kubernetes-secret", &k8s_secret::K8sSecret),
+    ("terraform-state", &terraform_state::TerraformState),
+    ("terraform-tfvars", &tfvars::TerraformTfvars),
+    ("gcloud", &gcp_service_account::GcpServiceAccount),
+    ("gh-hub", &gh_hosts::GhHosts),
+    ("yarnrc", &yarnrc::Yarnrc),
+    ("azure-cli", &azure_cli::AzureCli),
+    ("terraformrc", &terraformrc::Terraformrc),
+    ("jetbrains", &jetbrains::JetBrains),
+    ("robo3t", &robo3t::Robo3t),
 ];
 
 /// The extractor a rule names.

@@ -18,6 +18,7 @@ pub mod names;
 pub mod parse;
 pub mod shapes;
 pub mod tokens;
+pub mod values;
 
 use super::field::{Extractor, Field, FieldKind};
 use super::text;
@@ -25,6 +26,9 @@ use crate::detect::filter;
 use crate::rules::Confidence;
 use names::NameClass;
 use parse::{Ends, How, Pair};
+use values::{
+    is_composed, is_expression, is_setting, is_uuid, is_word_identifier, reference_default,
+};
 
 /// Which values a generic rule wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +76,13 @@ impl Kind {
 fn kind(path: &str) -> Kind {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-    if name.starts_with(".env") || name.ends_with(".env") {
+    let stem = name.split('.').next().unwrap_or("");
+    if name.starts_with(".env")
+        || name.ends_with(".env")
+        // Files that exist to hold secrets: Rails' secrets.yml, credentials.json.
+        || matches!(stem, "secrets" | "secret" | "credentials" | "creds")
+            && matches!(ext, "yml" | "yaml" | "json" | "toml" | "ini" | "properties" | "conf")
+    {
         Kind::Dotenv
     } else if name == ".envrc"
         || matches!(
@@ -94,65 +104,34 @@ fn kind(path: &str) -> Kind {
     }
 }
 
-/// `8-4-4-4-12` hexadecimal.
-fn is_uuid(v: &[u8]) -> bool {
-    v.len() == 36
-        && v.iter().enumerate().all(|(i, &b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
-}
-
-/// Values that are settings, not secrets: booleans, numbers, nulls.
-fn is_setting(v: &[u8]) -> bool {
-    let lower = v.to_ascii_lowercase();
-    matches!(
-        lower.as_slice(),
-        b"true"
-            | b"false"
-            | b"yes"
-            | b"no"
-            | b"on"
-            | b"off"
-            | b"null"
-            | b"nil"
-            | b"none"
-            | b"undefined"
-            | b"~"
-            | b"required"
-            | b"optional"
-            | b"string"
-            | b"str"
-            | b"bool"
-    ) || v
-        .iter()
-        .all(|b| b.is_ascii_digit() || *b == b'.' || *b == b'-')
-}
-
-/// `user_input`, `dbPassword`, `admin.pass`: an identifier made of words, without digits.
-fn is_word_identifier(v: &[u8]) -> bool {
-    v.iter()
-        .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'.' | b'-'))
-        && std::str::from_utf8(v).is_ok_and(|s| filter::word_coverage(s) >= 0.6)
-}
-
-/// A value that is code or a reference rather than a literal (in unquoted positions).
-fn is_expression(v: &[u8]) -> bool {
-    filter::looks_like_code(v)
-        || v.starts_with(b"$")
-        || v.starts_with(b"@")
-        || v.starts_with(b"!")
-        || v.starts_with(b"&")
-        || v.starts_with(b"*")
-        || v.ends_with(b"(")
-        || v.contains(&b'(')
-}
-
 impl Assignments {
+    /// Judges `value`, held under `name` in a file of variables (a Kubernetes Secret's
+    /// entry): the fields it yields, their offsets relative to `value`.
+    pub fn judge_entry(&self, name: &[u8], value: &[u8], out: &mut Vec<Field>) {
+        let buf = [name, b"=", value].concat();
+        let at = name.len() + 1;
+        let p = Pair {
+            name: (0, name.len()),
+            value: (at, buf.len()),
+            quote: Some(b'"'),
+            how: How::Assign,
+        };
+        let mut fields = Vec::new();
+        self.judge(&buf, &p, Kind::Dotenv, false, &mut fields);
+        out.extend(fields.into_iter().map(|f| Field {
+            start: f.start - at,
+            end: f.end - at,
+            ..f
+        }));
+    }
+
     /// The field for one pair, if its value is what this rule wants.
     fn judge(&self, data: &[u8], p: &Pair, kind: Kind, comment: bool, out: &mut Vec<Field>) {
         let name = &data[p.name.0..p.name.1];
         let (vs, ve) = text::trim(data, p.value.0, p.value.1);
+        // `${DB_PASSWORD:-Rocky1979!}`: the literal default is used whenever the variable
+        // is unset, so it is the value to judge.
+        let (vs, ve) = reference_default(data, vs, ve).unwrap_or((vs, ve));
         let v = &data[vs..ve];
         if v.is_empty() || is_setting(v) || filter::is_placeholder(v) {
             return;
@@ -164,7 +143,9 @@ impl Assignments {
             Kind::Config | Kind::Shell => Confidence::Medium,
             Kind::Code => Confidence::Low,
         };
+        // A commented-out value is still exposed, but more often stale: low.
         let push = |out: &mut Vec<Field>, kind_: FieldKind, confidence: Confidence| {
+            let confidence = if comment { Confidence::Low } else { confidence };
             let mut f = Field::plain(vs, ve, kind_, confidence);
             f.min_len = 4;
             out.push(f);
@@ -214,7 +195,14 @@ impl Assignments {
                     && v.iter().any(u8::is_ascii_digit)
                     && v.iter().any(u8::is_ascii_uppercase)
                     && v.iter().any(u8::is_ascii_lowercase);
-                if v.contains(&b' ') || v.len() < 16 && !short_ok {
+                // In configuration, a chosen secret (`Autumn#2020`) is one too (weak
+                // outside files of variables, and a phrase only in those).
+                let chosen_ok = kind != Kind::Code
+                    && v.len() >= 8
+                    && (kind == Kind::Dotenv || !v.contains(&b' '))
+                    && is_composed(v)
+                    && filter::looks_like_password(v, true, "config.env");
+                if v.contains(&b' ') && !chosen_ok || v.len() < 16 && !short_ok && !chosen_ok {
                     return;
                 }
                 let random = filter::looks_random(v) && !filter::looks_like_code(v);
@@ -229,12 +217,16 @@ impl Assignments {
                     (_, true, _) => base,
                     (_, false, true) => base.min(Confidence::Medium),
                     // A chosen secret (`SESSION_SECRET=keyboard cat 42`) in a file of
-                    // variables is still a secret.
+                    // variables is still a secret; in other configuration, a weak one.
                     (_, false, false)
-                        if kind == Kind::Dotenv
+                        if kind != Kind::Code
                             && filter::looks_like_password(v, true, "config.env") =>
                     {
-                        Confidence::Medium
+                        if kind == Kind::Dotenv {
+                            Confidence::Medium
+                        } else {
+                            Confidence::Low
+                        }
                     }
                     _ => return,
                 };
@@ -409,6 +401,46 @@ mod tests {
             "<add key=\"ClearTextPassword\" value=\"hal+9ooo_da!sY\" />",
         );
         assert_eq!(f.len(), 1, "{f:?}");
+    }
+
+    #[test]
+    fn defaults_of_references_are_values() {
+        let f = found(
+            &PASSWORDS,
+            "application.properties",
+            "spring.mail.password=${MAIL_PASSWORD:Rocky1979!}\n",
+        );
+        assert_eq!(f, vec![("Rocky1979!".into(), Confidence::Medium)]);
+        let f = found(
+            &SECRETS,
+            "docker-compose.yml",
+            "    environment:\n      MINIO_SECRET_KEY: ${MINIO_SECRET_KEY:-kq9Vw2Lr7Xz4Pb8Nc3Td}\n",
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        for none in [
+            "DB_PASSWORD=${DB_PASSWORD:?set DB_PASSWORD}\n",
+            "DB_PASSWORD=${DB_PASSWORD:-}\n",
+            "DB_PASSWORD=${DB_PASSWORD:-${FALLBACK}}\n",
+        ] {
+            assert!(found(&PASSWORDS, ".env", none).is_empty(), "{none}");
+        }
+    }
+
+    #[test]
+    fn chosen_secrets_in_files_of_secrets() {
+        let f = found(
+            &SECRETS,
+            "config/secrets.yml",
+            "production:\n  stripe_secret_key: Autumn#2020\n",
+        );
+        assert_eq!(f, vec![("Autumn#2020".into(), Confidence::Medium)]);
+        let f = found(
+            &SECRETS,
+            "config/app.yml",
+            "stripe_secret_key: Autumn#2020\n",
+        );
+        assert_eq!(f, vec![("Autumn#2020".into(), Confidence::Low)]);
+        assert!(found(&SECRETS, "app.py", "stripe_secret_key = 'Autumn#2020'\n").is_empty());
     }
 
     #[test]

@@ -169,6 +169,8 @@ fn is_not_secret_tail(w: &str) -> bool {
             | "digest"
             | "checksum"
             | "fingerprint"
+            | "verifier"
+            | "validator"
             | "strength"
             | "rules"
             | "rule"
@@ -277,7 +279,9 @@ pub fn classify(name: &[u8]) -> NameClass {
     let Some(last) = w.last() else {
         return NameClass::Other;
     };
-    if w.iter().any(|x| is_public_word(x)) {
+    // `Sec-WebSocket-Key`: a handshake nonce, however its words are split.
+    let joined: String = w.concat();
+    if w.iter().any(|x| is_public_word(x)) || joined.contains("websocket") {
         return NameClass::Other;
     }
     // `max_tokens`, `num_tokens`, `token_count`: amounts, not secrets.

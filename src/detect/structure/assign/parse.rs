@@ -325,6 +325,26 @@ pub fn pairs(
                 }
             }
             Tok::Comma => {
+                // `["redis-server", "--requirepass", "value"]`: a flag and its value as
+                // consecutive strings of a list.
+                if let (Some(a), Some(b)) = (k.checked_sub(1).map(|i| toks[i]), toks.get(k + 1)) {
+                    if let (Tok::Str(_), Tok::Str(q)) = (a.tok, b.tok) {
+                        let flag = &data[a.start..a.end];
+                        let is_flag = flag.len() > 2
+                            && flag[0] == b'-'
+                            && flag[1..]
+                                .iter()
+                                .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
+                        if is_flag {
+                            out.push(Pair {
+                                name: (a.start, a.end),
+                                value: (b.start, b.end),
+                                quote: Some(q),
+                                how: How::Flag,
+                            });
+                        }
+                    }
+                }
                 // `f("name", "value")`: a string name, a comma, a string value, in a call.
                 if let (Some(a), Some(b)) = (k.checked_sub(1).map(|i| toks[i]), toks.get(k + 1)) {
                     // Only a call that sets or defaults a named value: `define`, `setenv`,
