@@ -16,6 +16,9 @@ import string
 import sys
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import corpus_files  # noqa: E402
+
 LOW = string.ascii_lowercase
 UP = string.ascii_uppercase
 DIG = string.digits
@@ -373,6 +376,14 @@ def main():
         with open(os.path.join(out, path), "w") as f:
             f.write(f"admin:$2y$10${salt}{g.s(AN + './', 31)}\n")
         labels.append(dict(path=path, line=1, provider="bcrypt-hash", label="secret", kind="htpasswd"))
+    # Whole files: credential files, framework settings, manifests and documents.
+    for path, text, file_labels in corpus_files.cases(g):
+        full = os.path.join(files_dir, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "w", newline="") as f:
+            f.write(text)
+        for line, label, prov in file_labels:
+            labels.append(dict(path=f"files/{path}", line=line, provider=prov, label=label, kind="file"))
     # Negatives, grouped into files of their type.
     negs = negatives(g)
     by_type = {}
