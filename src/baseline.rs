@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// The file name looked for at the scanned root when `--baseline` is not given.
-pub const DEFAULT_FILE: &str = ".leakhound-baseline.json";
+pub const DEFAULT_FILE: &str = crate::policy::BASELINE;
 const FORMAT: &str = "leakhound-baseline";
 const VERSION: u32 = 1;
 
@@ -98,10 +98,15 @@ impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("{}: cannot read baseline", path.display()))?;
-        let syntax: FileSyntax = serde_json::from_str(&text).map_err(|e| {
+        Self::parse(&path.display().to_string(), &text)
+    }
+
+    /// Parses a baseline's text; `name` is how errors name the file.
+    pub fn parse(name: &str, text: &str) -> Result<Baseline> {
+        let syntax: FileSyntax = serde_json::from_str(text).map_err(|e| {
             anyhow!(
                 "{}:{}:{}: not a leakhound baseline: {e}",
-                path.display(),
+                name,
                 e.line(),
                 e.column()
             )
@@ -109,14 +114,14 @@ impl Baseline {
         if syntax.format != FORMAT {
             bail!(
                 "{}: not a leakhound baseline (format {:?}, expected {FORMAT:?})",
-                path.display(),
+                name,
                 syntax.format
             );
         }
         if syntax.version != VERSION {
             bail!(
                 "{}: baseline version {} is not supported (this leakhound reads version {VERSION})",
-                path.display(),
+                name,
                 syntax.version
             );
         }
@@ -126,7 +131,7 @@ impl Baseline {
             if !hex {
                 bail!(
                     "{}: entry {}: fingerprint must be 64 hex digits (a sha256), got {:?}",
-                    path.display(),
+                    name,
                     i + 1,
                     e.fingerprint.chars().take(8).collect::<String>()
                 );

@@ -120,6 +120,12 @@ pub struct HistoryArgs {
     /// List every commit and path where a finding's blob appears.
     #[arg(long)]
     pub all_occurrences: bool,
+    /// Where the policy files (.leakhound.toml, the baseline, .leakhoundignore) are read
+    /// from: a revision, or `worktree` for the checkout. Default: with --range, the merge
+    /// base of the range, so the commits under review cannot change their own check;
+    /// otherwise the checkout.
+    #[arg(long, value_name = "REF|worktree")]
+    pub policy_from: Option<String>,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -349,6 +355,11 @@ impl HistoryArgs {
             rules: self.common.rules(),
             baseline: self.common.baseline(),
             output: self.common.output(),
+            policy_from: match self.policy_from.as_deref() {
+                None => cmd::PolicyFrom::Auto,
+                Some("worktree") => cmd::PolicyFrom::Worktree,
+                Some(r) => cmd::PolicyFrom::Ref(r.to_string()),
+            },
         })
     }
 }
@@ -383,6 +394,7 @@ impl BaselineArgs {
                 rules,
                 baseline: cmd::BaselineSettings::default(),
                 output,
+                policy_from: cmd::PolicyFrom::Worktree,
             })
         } else {
             cmd::baseline::What::Tree(cmd::scan::ScanSettings {
@@ -447,7 +459,8 @@ pub fn main() -> i32 {
     };
     if let Some(dir) = &cli.dir {
         if let Err(e) = std::env::set_current_dir(dir) {
-            eprintln!("error: -C {}: {e}", dir.display());
+            let msg = format!("-C {}: {e}", dir.display());
+            eprintln!("error: {}", crate::report::escape::lines(&msg));
             return exit::ERROR;
         }
     }
@@ -484,7 +497,7 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", crate::report::escape::lines(&format!("{e:#}")));
             exit::ERROR
         }
     }

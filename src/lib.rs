@@ -4,7 +4,8 @@
 //! bytes and where they came from) -> [`gate`] (one place decides what is scanned and counts
 //! what is not) -> [`detect`] (rules, keyword prefilter, regexes, entropy, decoders,
 //! allowlists) -> [`finding`] -> [`baseline`] -> [`report`]. [`rules`] is the rule data
-//! detection runs. [`cli`] turns the command line into settings and [`cmd`] runs one
+//! detection runs. [`policy`] is where a scan's own config, baseline and ignore file are read
+//! from, and what they may do. [`cli`] turns the command line into settings and [`cmd`] runs one
 //! subcommand each; `main.rs` only calls [`cli::main`].
 
 pub mod baseline;
@@ -14,6 +15,7 @@ pub mod detect;
 pub mod exit;
 pub mod finding;
 pub mod gate;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -7,6 +7,8 @@ mod ci_recipes;
 mod config;
 mod git;
 mod hardening;
+mod injection;
+mod policy;
 mod report;
 mod scan;
 mod sources;

@@ -5,6 +5,7 @@ use super::history::{self, HistorySettings};
 use super::scan::{self, ScanSettings, Scanned};
 use crate::baseline::{Baseline, DEFAULT_FILE};
 use crate::exit;
+use crate::report::escape::visible;
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 
@@ -46,13 +47,13 @@ pub fn run(c: &BaselineCmd) -> Result<i32> {
             println!(
                 "{}  {}:{}  {}  {}{}",
                 &e.fingerprint[..12],
-                e.path,
+                visible(&e.path),
                 e.line.map_or(String::from("?"), |l| l.to_string()),
-                e.rule_id,
+                visible(&e.rule_id),
                 status,
                 e.note
                     .as_deref()
-                    .map(|n| format!("  {n}"))
+                    .map(|n| format!("  {}", visible(n)))
                     .unwrap_or_default()
             );
         }

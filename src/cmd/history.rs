@@ -1,9 +1,11 @@
 //! `leakhound history [REPO]`: every unique blob of the history, attributed to the commit
 //! that introduced it.
 
+use super::policy::{self, PolicyFrom};
 use super::scan::Scanned;
 use super::{keep_until_exit, BaselineSettings, OutputSettings, RuleSettings};
 use crate::gate::{Gate, Stats};
+use crate::report::escape;
 use crate::source::git::history::{self, HistoryOptions};
 use crate::source::git::Repo;
 use anyhow::Result;
@@ -17,6 +19,8 @@ pub struct HistorySettings {
     pub rules: RuleSettings,
     pub baseline: BaselineSettings,
     pub output: OutputSettings,
+    /// `--policy-from`: a range reads its policy from its merge base by default.
+    pub policy_from: PolicyFrom,
 }
 
 pub fn run(s: &HistorySettings) -> Result<i32> {
@@ -28,12 +32,25 @@ pub fn collect(s: &HistorySettings) -> Result<Scanned> {
     let started = Instant::now();
     let repo = Repo::discover(&s.repo)?;
     let root = repo.root();
-    let detector = s.rules.detector(Some(&root), false)?;
+    let range = s.history.selection.range.as_deref();
+    let (policy, ends) = policy::for_history(&s.policy_from, repo.git_dir(), &root, range)?;
+    let detector = s.rules.detector(Some(&policy), false)?;
+    let ignore = crate::policy::ignore_matcher(policy.files.as_ref())?;
+    // Read the baseline now, so that the note below knows every policy file asked for.
+    s.baseline.resolve(Some(&policy))?;
+    let mut notes = Vec::new();
+    if let Some(e) = &ends {
+        notes.extend(policy::range_note(&policy, repo.git_dir(), e)?);
+    }
+    if range.is_some() || policy.commit_of.is_some() {
+        escape::note(&format!("leakhound: policy from {}", policy.origin));
+    }
     let stats = Stats::new(s.output.verbose);
     let gate = Gate {
         detector: &detector,
         stats: &stats,
         max_file_size: s.max_file_size,
+        ignore: ignore.as_ref(),
     };
     let (findings, summary) = history::scan(&repo, &s.history, &gate)?;
     eprintln!(
@@ -52,6 +69,8 @@ pub fn collect(s: &HistorySettings) -> Result<Scanned> {
         findings,
         stats,
         root: Some(root),
+        policy: Some(policy),
+        notes,
         started,
     })
 }

@@ -6,23 +6,26 @@ pub mod baseline;
 pub mod config;
 pub mod history;
 pub mod hook;
+pub mod policy;
 pub mod rules;
 pub mod scan;
 
-use crate::baseline::{self as bl, Baseline};
+use crate::baseline::Baseline;
 use crate::detect::{Detector, DetectorOptions};
 use crate::exit;
 use crate::finding::{self, Finding};
 use crate::gate::Stats;
+use crate::report::escape;
 use crate::report::{self, Format};
-use crate::rules::{Confidence, LoadOptions, RuleSet};
+use crate::rules::{Confidence, LoadOptions, PolicyConfig, RuleSet};
 use anyhow::{Context as _, Result};
+pub use policy::{Policy, PolicyFrom};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// The config file discovered at a scanned root when `--config` is not given.
-pub const ROOT_CONFIG: &str = ".leakhound.toml";
+pub const ROOT_CONFIG: &str = crate::policy::CONFIG;
 
 /// Which rules and allowlists apply, and what the detector skips.
 #[derive(Debug, Clone, Default)]
@@ -35,10 +38,10 @@ pub struct RuleSettings {
 }
 
 impl RuleSettings {
-    /// Loads the rules for `root` (see [`load_rules`]) and builds the detector; `small_input`
-    /// for a few small inputs (a hook, stdin, named files).
-    pub fn detector(&self, root: Option<&Path>, small_input: bool) -> Result<Detector> {
-        let rules = load_rules(self, root)?;
+    /// Loads the rules under `policy` (see [`load_rules`]) and builds the detector;
+    /// `small_input` for a few small inputs (a hook, stdin, named files).
+    pub fn detector(&self, policy: Option<&Policy>, small_input: bool) -> Result<Detector> {
+        let rules = load_rules(self, policy)?;
         crate::detect::structure::check_names(&rules).map_err(|e| anyhow::anyhow!(e))?;
         Ok(Detector::new(
             rules,
@@ -57,8 +60,8 @@ pub fn keep_until_exit(detector: Detector) {
     std::mem::forget(detector);
 }
 
-/// Which baseline applies: `--baseline FILE`, else `.leakhound-baseline.json` at the root if
-/// present; `--no-baseline` turns both off.
+/// Which baseline applies: `--baseline FILE`, else `.leakhound-baseline.json` of the policy
+/// if present; `--no-baseline` turns both off.
 #[derive(Debug, Clone, Default)]
 pub struct BaselineSettings {
     pub file: Option<PathBuf>,
@@ -66,18 +69,27 @@ pub struct BaselineSettings {
 }
 
 impl BaselineSettings {
-    pub fn resolve(&self, root: Option<&Path>) -> Result<Option<Baseline>> {
+    pub fn resolve(&self, policy: Option<&Policy>) -> Result<Option<Baseline>> {
         if self.disabled {
             return Ok(None);
         }
-        if let Some(f) = &self.file {
-            return Baseline::load(f).map(Some);
-        }
-        match root
-            .map(|r| r.join(bl::DEFAULT_FILE))
-            .filter(|p| p.is_file())
-        {
-            Some(p) => Baseline::load(&p).map(Some),
+        let rel = match (&self.file, policy) {
+            (Some(f), Some(p)) => match p.named_file(f) {
+                Some(rel) => rel,
+                None => return Baseline::load(f).map(Some),
+            },
+            (Some(f), None) => return Baseline::load(f).map(Some),
+            (None, Some(_)) => crate::policy::BASELINE.to_string(),
+            (None, None) => return Ok(None),
+        };
+        let Some(p) = policy else { return Ok(None) };
+        match crate::policy::read_text(p.files.as_ref(), &rel)? {
+            Some(text) => Baseline::parse(&p.files.name(&rel), &text).map(Some),
+            None if self.file.is_some() => Err(anyhow::anyhow!(
+                "{}: no such baseline in {}",
+                p.files.name(&rel),
+                p.origin
+            )),
             None => Ok(None),
         }
     }
@@ -97,20 +109,39 @@ pub struct OutputSettings {
     pub annotations: bool,
 }
 
-/// Loads the rules: `--config` if given, else `.leakhound.toml` at `root` if present, on top
-/// of the embedded defaults. Warnings are printed to stderr.
-pub fn load_rules(s: &RuleSettings, root: Option<&Path>) -> Result<RuleSet> {
-    let config = s
-        .config
-        .clone()
-        .or_else(|| root.map(|r| r.join(ROOT_CONFIG)).filter(|p| p.is_file()));
+/// Loads the rules: `--config` if given (read from the policy's commit when the policy is a
+/// commit's and the file lies in the work tree under review), else the policy's
+/// `.leakhound.toml` if present, on top of the embedded defaults. Warnings go to stderr.
+pub fn load_rules(s: &RuleSettings, policy: Option<&Policy>) -> Result<RuleSet> {
+    let mut config = s.config.clone();
+    let mut policy_config = None;
+    if let Some(p) = policy {
+        let rel = match &s.config {
+            Some(f) => p.named_file(f),
+            None => Some(ROOT_CONFIG.to_string()),
+        };
+        if let Some(rel) = rel {
+            let present = match p.files.read(&rel) {
+                Ok(found) => found.is_some(),
+                Err(e) => anyhow::bail!("{}: {e}", p.files.name(&rel)),
+            };
+            if present || s.config.is_some() {
+                config = None;
+                policy_config = Some(PolicyConfig {
+                    files: p.files.clone(),
+                    path: rel,
+                });
+            }
+        }
+    }
     let set = RuleSet::load(&LoadOptions {
         config,
+        policy_config,
         no_default_allowlist: s.no_default_allowlist,
         with_examples: s.with_examples,
     })?;
     for w in &set.warnings {
-        eprintln!("warning: {w}");
+        escape::warn(w);
     }
     Ok(set)
 }
@@ -139,6 +170,7 @@ pub fn finish(
     started: Instant,
     baseline: Option<&Baseline>,
     repository_uri: Option<String>,
+    notes: Vec<report::Note>,
 ) -> Result<i32> {
     if let Some(min) = out.min_confidence {
         findings.retain(|f| f.confidence >= min);
@@ -149,6 +181,7 @@ pub fn finish(
         show_secrets: out.show_secrets,
         color: out.color,
         repository_uri,
+        notes,
     };
     let stdout = std::io::stdout();
     match &out.report {
@@ -157,6 +190,7 @@ pub fn finish(
             let plain = report::Context {
                 color: false,
                 repository_uri: ctx.repository_uri.clone(),
+                notes: ctx.notes.clone(),
                 ..ctx
             };
             report::write(out.format, &findings, &plain, &mut buf)?;
@@ -185,6 +219,9 @@ pub fn finish(
         }
     }
     print_summary(&findings, stats, started, suppressed);
+    for n in &ctx.notes {
+        escape::note(&format!("leakhound: note: {}", n.message));
+    }
     let failed_files = stats.errors() > 0 && out.strict;
     Ok(if failed_files {
         exit::ERROR
@@ -218,8 +255,8 @@ fn print_summary(findings: &[Finding], stats: &Stats, started: Instant, suppress
     if stats.errors() > 0 {
         line.push_str(&format!("; {} unreadable", stats.errors()));
     }
-    eprintln!("{line}");
+    escape::note(&line);
     for (p, why) in stats.skipped_names() {
-        eprintln!("  skipped {p}: {}", why.as_str());
+        eprintln!("  skipped {}: {}", escape::visible(&p), why.as_str());
     }
 }

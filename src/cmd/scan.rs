@@ -1,9 +1,9 @@
 //! `leakhound scan`: files, directories and stdin, or the staged index.
 
-use super::{finish, keep_until_exit, BaselineSettings, OutputSettings, RuleSettings};
+use super::{finish, keep_until_exit, BaselineSettings, OutputSettings, Policy, RuleSettings};
 use crate::finding::Finding;
 use crate::gate::{Gate, Stats};
-use crate::report::Format;
+use crate::report::{Format, Note};
 use crate::source::git::staged::{self, StagedOptions};
 use crate::source::git::{repo, Repo};
 use crate::source::{self, fs::WalkOptions};
@@ -44,15 +44,19 @@ pub struct ScanSettings {
 pub struct Scanned {
     pub findings: Vec<Finding>,
     pub stats: Stats,
-    /// Where `.leakhound.toml` and the default baseline are looked for.
+    /// The scanned root (for SARIF's repository URL).
     pub root: Option<PathBuf>,
+    /// Where `.leakhound.toml`, the default baseline and `.leakhoundignore` were read from.
+    pub policy: Option<Policy>,
+    /// Facts for every report format (a range that changes the policy).
+    pub notes: Vec<Note>,
     pub started: Instant,
 }
 
 impl Scanned {
     /// Applies the baseline found from `root` (or named), reports, and returns the exit code.
     pub fn finish(self, output: &OutputSettings, baseline: &BaselineSettings) -> Result<i32> {
-        let b = baseline.resolve(self.root.as_deref())?;
+        let b = baseline.resolve(self.policy.as_ref())?;
         // Only SARIF names the repository: the remote is not read for other formats.
         let uri = match output.format {
             Format::Sarif => self.root.as_deref().and_then(repo::origin_url),
@@ -65,6 +69,7 @@ impl Scanned {
             self.started,
             b.as_ref(),
             uri,
+            self.notes,
         )
     }
 }
@@ -99,12 +104,15 @@ fn collect_paths(s: &ScanSettings, p: &PathsScan) -> Result<Scanned> {
     let config_root = roots.first().filter(|r| r.is_dir()).cloned();
     // A few files or stdin: build the keyword automaton for a fast start, not for throughput.
     let small = roots.len() <= 16 && roots.iter().all(|r| r.is_file());
-    let detector = s.rules.detector(config_root.as_deref(), small)?;
+    let policy = config_root.as_deref().map(Policy::worktree);
+    let detector = s.rules.detector(policy.as_ref(), small)?;
     let stats = Stats::new(s.output.verbose);
+    // The walk honours every .leakhoundignore itself.
     let gate = Gate {
         detector: &detector,
         stats: &stats,
         max_file_size: s.max_file_size,
+        ignore: None,
     };
     let mut findings = Vec::new();
     if !stdin.is_empty() {
@@ -125,6 +133,8 @@ fn collect_paths(s: &ScanSettings, p: &PathsScan) -> Result<Scanned> {
         findings,
         stats,
         root: config_root,
+        policy,
+        notes: Vec::new(),
         started,
     })
 }
@@ -134,12 +144,19 @@ fn collect_staged(s: &ScanSettings, opts: StagedOptions) -> Result<Scanned> {
     let started = Instant::now();
     let repo = Repo::discover(std::path::Path::new("."))?;
     let root = repo.workdir().map(|p| p.to_path_buf());
-    let detector = s.rules.detector(root.as_deref(), true)?;
+    // The person committing owns the working tree's policy.
+    let policy = root.as_deref().map(Policy::worktree);
+    let detector = s.rules.detector(policy.as_ref(), true)?;
+    let ignore = match &policy {
+        Some(p) => crate::policy::ignore_matcher(p.files.as_ref())?,
+        None => None,
+    };
     let stats = Stats::new(s.output.verbose);
     let gate = Gate {
         detector: &detector,
         stats: &stats,
         max_file_size: s.max_file_size,
+        ignore: ignore.as_ref(),
     };
     let findings = staged::scan(&repo, opts, &gate)?;
     keep_until_exit(detector);
@@ -147,6 +164,8 @@ fn collect_staged(s: &ScanSettings, opts: StagedOptions) -> Result<Scanned> {
         findings,
         stats,
         root,
+        policy,
+        notes: Vec::new(),
         started,
     })
 }

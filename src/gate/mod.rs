@@ -6,7 +6,9 @@
 //! in the same order to all of them, and is the only place that counts what was skipped:
 //!
 //! 1. not a regular file (symlink, submodule, FIFO or device): skipped;
-//! 2. a path a global allowlist exempts (or test code with `--exclude-tests`): skipped unread;
+//! 2. a path the policy's `.leakhoundignore` names (for sources that do not walk a directory,
+//!    which honours every `.leakhoundignore` itself), or a global allowlist exempts (or test
+//!    code with `--exclude-tests`): skipped unread;
 //! 3. path-only rules (a file whose name alone is the leak, like a `.p12` keystore): they
 //!    fire whatever the content, binary or not;
 //! 4. a binary file extension: skipped unread;
@@ -135,6 +137,8 @@ pub struct Gate<'a> {
     pub detector: &'a Detector,
     pub stats: &'a Stats,
     pub max_file_size: u64,
+    /// The root `.leakhoundignore` of the scan's policy, for the index and history.
+    pub ignore: Option<&'a ignore::gitignore::Gitignore>,
 }
 
 impl Gate<'_> {
@@ -155,6 +159,12 @@ impl Gate<'_> {
             Kind::Symlink => return Outcome::Skipped(Skip::Symlink),
             Kind::Submodule => return Outcome::Skipped(Skip::Submodule),
             Kind::Special => return Outcome::Skipped(Skip::Special),
+        }
+        if self
+            .ignore
+            .is_some_and(|m| crate::policy::is_ignored(m, path))
+        {
+            return Outcome::Skipped(Skip::Ignored);
         }
         if self.detector.path_is_allowed(path) {
             return Outcome::Skipped(Skip::Allowlisted);
@@ -253,6 +263,7 @@ mod tests {
             detector: &detector,
             stats: &stats,
             max_file_size: 64,
+            ignore: None,
         };
         let mut w = Worker::default();
         let file = |p| Item::file(p, Origin::File);

@@ -15,6 +15,7 @@ pub enum Skip {
     Symlink,
     Submodule,
     LfsPointer,
+    Ignored,
 }
 
 impl Skip {
@@ -27,9 +28,10 @@ impl Skip {
             Skip::Symlink => "symlink",
             Skip::Submodule => "submodule",
             Skip::LfsPointer => "LFS pointer",
+            Skip::Ignored => "ignored (.leakhoundignore)",
         }
     }
-    const ALL: [Skip; 7] = [
+    const ALL: [Skip; 8] = [
         Skip::Binary,
         Skip::TooLarge,
         Skip::Special,
@@ -37,6 +39,7 @@ impl Skip {
         Skip::Symlink,
         Skip::Submodule,
         Skip::LfsPointer,
+        Skip::Ignored,
     ];
 }
 
@@ -45,7 +48,7 @@ impl Skip {
 pub struct Stats {
     files: AtomicU64,
     bytes: AtomicU64,
-    skipped: [AtomicU64; 7],
+    skipped: [AtomicU64; Skip::ALL.len()],
     errors: AtomicU64,
     /// Names of skipped files with the reason (kept only with `verbose`, for `-v`).
     skipped_names: Mutex<Vec<(String, Skip)>>,
@@ -78,7 +81,7 @@ impl Stats {
     /// A per-file problem: reported at once on stderr, counted, and the scan goes on.
     pub fn error(&self, message: String) {
         self.errors.fetch_add(1, Ordering::Relaxed);
-        eprintln!("warning: {message}");
+        crate::report::escape::warn(&message);
     }
 
     /// (reason, count) for every reason with a non-zero count.

@@ -1,4 +1,6 @@
 //! `--format csv`: a header row and one row per finding, with the JSON report's fields.
+//! Every record is one line: a line break inside a field (a scanned file name may hold one)
+//! is written as `\n` or `\r`, so no line of the output starts with text from a scanned name.
 
 use super::context::Context;
 use super::json::JsonFinding;
@@ -28,6 +30,14 @@ const HEADER: &[&str] = &[
     "message",
 ];
 
+fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(['\n', '\r']) {
+        s.replace('\n', "\\n").replace('\r', "\\r").into()
+    } else {
+        s.into()
+    }
+}
+
 pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(HEADER)?;
@@ -55,7 +65,7 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
             j.date.unwrap_or("").to_string(),
             j.message.unwrap_or("").to_string(),
         ];
-        w.write_record(&row)?;
+        w.write_record(row.iter().map(|f| one_line(f).into_owned()))?;
     }
     w.flush()?;
     Ok(())

@@ -4,11 +4,20 @@
 use crate::finding::Finding;
 use std::io::{self, Write};
 
-/// Escapes a workflow command's message.
+/// Escapes a workflow command's message. Line breaks as the runner decodes them; other
+/// control characters (a terminal escape sequence in a scanned name) stay visibly encoded.
 fn esc_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => o.push_str("%25"),
+            '\r' => o.push_str("%0D"),
+            '\n' => o.push_str("%0A"),
+            c if c.is_control() => o.push_str(&format!("%{:02X}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    o
 }
 
 /// Escapes a workflow command's property value.
@@ -50,5 +59,6 @@ mod tests {
     fn escaping() {
         assert_eq!(esc_prop("a,b:c%"), "a%2Cb%3Ac%25");
         assert_eq!(esc_data("x\ny"), "x%0Ay");
+        assert_eq!(esc_data("a\x1b[2J\x07"), "a%1B[2J%07");
     }
 }

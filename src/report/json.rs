@@ -1,7 +1,8 @@
 //! `--format json` (an array) and `--format jsonl` (one object a line). Field names are
-//! stable: add fields, never rename them.
+//! stable: add fields, never rename them. Notes about the run follow the findings as objects
+//! with `"kind": "note"` (only when there are any).
 
-use super::context::Context;
+use super::context::{Context, Note};
 use crate::finding::{Finding, Occurrence};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -68,6 +69,15 @@ impl<'a> JsonFinding<'a> {
     }
 }
 
+/// A note about the run, after the findings: `{"kind": "note", "id": ..., "message": ...,
+/// "files": [...]}`. Findings carry no `kind`; a consumer tells them apart by `rule_id`.
+#[derive(Serialize)]
+struct JsonNote<'a> {
+    kind: &'static str,
+    #[serde(flatten)]
+    note: &'a Note,
+}
+
 pub fn write(
     findings: &[Finding],
     ctx: &Context,
@@ -78,13 +88,32 @@ pub fn write(
         .iter()
         .map(|f| JsonFinding::new(f, ctx.show_secrets))
         .collect();
+    let notes: Vec<JsonNote> = ctx
+        .notes
+        .iter()
+        .map(|note| JsonNote { kind: "note", note })
+        .collect();
     if lines {
         for i in &items {
             serde_json::to_writer(&mut *out, i)?;
             out.write_all(b"\n")?;
         }
-    } else {
+        for n in &notes {
+            serde_json::to_writer(&mut *out, n)?;
+            out.write_all(b"\n")?;
+        }
+    } else if notes.is_empty() {
         serde_json::to_writer_pretty(&mut *out, &items)?;
+        out.write_all(b"\n")?;
+    } else {
+        let mut all: Vec<serde_json::Value> = Vec::with_capacity(items.len() + notes.len());
+        for i in &items {
+            all.push(serde_json::to_value(i)?);
+        }
+        for n in &notes {
+            all.push(serde_json::to_value(n)?);
+        }
+        serde_json::to_writer_pretty(&mut *out, &all)?;
         out.write_all(b"\n")?;
     }
     Ok(())

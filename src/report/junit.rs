@@ -14,8 +14,12 @@ fn esc(s: &str) -> String {
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&apos;"),
-            // XML 1.0 forbids most control characters.
-            c if (c as u32) < 0x20 && c != '\t' && c != '\n' && c != '\r' => o.push('?'),
+            // Line breaks as character references, so that no printed line starts with
+            // text from a scanned name (a `::` workflow command); XML 1.0 forbids most
+            // other control characters.
+            '\n' => o.push_str("&#10;"),
+            '\r' => o.push_str("&#13;"),
+            c if (c as u32) < 0x20 && c != '\t' => o.push('?'),
             c => o.push(c),
         }
     }
@@ -77,6 +81,14 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
             esc(&detail)
         )?;
         writeln!(out, "    </testcase>")?;
+    }
+    if !ctx.notes.is_empty() {
+        let text: Vec<&str> = ctx.notes.iter().map(|n| n.message.as_str()).collect();
+        writeln!(
+            out,
+            "    <system-out>{}</system-out>",
+            esc(&text.join("\n"))
+        )?;
     }
     writeln!(out, "  </testsuite>")?;
     writeln!(out, "</testsuites>")

@@ -4,13 +4,14 @@
 
 pub mod context;
 pub mod csv;
+pub mod escape;
 pub mod github;
 pub mod json;
 pub mod junit;
 pub mod sarif;
 pub mod text;
 
-pub use context::Context;
+pub use context::{Context, Note};
 
 use crate::finding::Finding;
 use std::io::{self, Write};

@@ -2,7 +2,8 @@
 //!
 //! `tool.driver.rules` lists each rule that produced a result, once; results point at it by
 //! `ruleId` and `ruleIndex`, carry a masked message, a region, and our fingerprint in
-//! `partialFingerprints`. History results carry their commit in `properties`.
+//! `partialFingerprints`. History results carry their commit in `properties`. Notes about the
+//! run (a range that changes the policy files) are `toolExecutionNotifications`.
 
 use super::context::Context;
 use crate::finding::Finding;
@@ -172,6 +173,34 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
         runs: vec![run],
         version: serde_json::Value::String("2.1.0".into()),
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
+    let mut value = serde_json::to_value(&log)?;
+    if let Some(run) = value.pointer_mut("/runs/0") {
+        run["invocations"] = invocations(ctx);
+    }
+    serde_json::to_writer_pretty(&mut *out, &value)?;
     out.write_all(b"\n")
+}
+
+/// `runs[0].invocations`: the run succeeded, with the context's notes as tool execution
+/// notifications (code scanning shows them on the analysis).
+fn invocations(ctx: &Context) -> serde_json::Value {
+    let notes: Vec<serde_json::Value> = ctx
+        .notes
+        .iter()
+        .map(|n| {
+            serde_json::json!({
+                "descriptor": { "id": n.id },
+                "level": "warning",
+                "message": { "text": n.message },
+                "locations": n.files.iter().map(|f| serde_json::json!({
+                    "physicalLocation": { "artifactLocation": { "uri": f } }
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut inv = serde_json::json!({ "executionSuccessful": true });
+    if !notes.is_empty() {
+        inv["toolExecutionNotifications"] = serde_json::Value::Array(notes);
+    }
+    serde_json::json!([inv])
 }

@@ -1,7 +1,10 @@
 //! `--format text`: findings grouped by file, for people. Colored only when asked (the caller
-//! decides from the terminal and `NO_COLOR`).
+//! decides from the terminal and `NO_COLOR`). Every name and line from the scanned material
+//! is printed through [`escape::visible`]: no raw control characters, no line that starts
+//! a workflow command.
 
 use super::context::Context;
+use super::escape::{self, visible};
 use crate::finding::Finding;
 use colored::Colorize;
 use std::io::{self, Write};
@@ -16,7 +19,7 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
             }
             last_path = Some(&f.path);
         }
-        let loc = format!("{}:{}:{}", f.path, f.line, f.column);
+        let loc = format!("{}:{}:{}", visible(&f.path), f.line, f.column);
         let mut extra = format!("confidence {}", f.confidence);
         if let Some(enc) = &f.encoding {
             extra.push_str(&format!(", {enc}-decoded"));
@@ -34,14 +37,20 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
             out,
             "{}  {}  {}  ({})",
             loc.magenta().bold(),
-            f.rule_id.yellow(),
-            f.display_secret(ctx.show_secrets).red(),
-            extra.dimmed()
+            visible(&f.rule_id).yellow(),
+            visible(&f.display_secret(ctx.show_secrets)).red(),
+            visible(&extra).dimmed()
         )?;
         let line = f.masked_line(ctx.show_secrets, 160);
         if !line.is_empty() {
-            writeln!(out, "    {line}")?;
+            writeln!(out, "    {}", visible(&line))?;
         }
+    }
+    for n in &ctx.notes {
+        if !findings.is_empty() {
+            writeln!(out)?;
+        }
+        writeln!(out, "note: {}", escape::lines(&n.message))?;
     }
     Ok(())
 }

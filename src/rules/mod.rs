@@ -11,4 +11,4 @@ pub mod syntax;
 
 pub use allowlist::Allowlist;
 pub use rule::{Confidence, Rule, Severity};
-pub use set::{ConfigError, LoadOptions, RuleSet};
+pub use set::{ConfigError, LoadOptions, PolicyConfig, RuleSet};

@@ -5,7 +5,8 @@
 //! - a config that defines no rules (allowlists, disabled ids only) extends the defaults;
 //! - a config that defines rules replaces the defaults, unless `[extend] use_default = true`,
 //!   in which case its rules are added (a rule with a default's id overrides it);
-//! - `[extend] path = "other.toml"` layers a config on top of another;
+//! - `[extend] path = "other.toml"` layers a config on top of another (a config found in the
+//!   scanned tree may only extend files inside that tree: see `crate::policy`);
 //! - `disabled_rules` (or gitleaks' `[extend] disabledRules`) removes rules by id.
 
 use super::allowlist::Allowlist;
@@ -13,8 +14,10 @@ use super::builtin;
 use super::pattern::Dialect;
 use super::rule::Rule;
 use super::syntax::{self, ConfigSyntax};
+use crate::policy::{self, PolicyFiles};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A configuration problem; every variant names the file, and the rule where there is one.
 #[derive(Debug, thiserror::Error)]
@@ -67,11 +70,28 @@ struct Layer {
     warnings: Vec<String>,
 }
 
+/// A config read from the scanned tree's policy files (confined to them).
+#[derive(Clone)]
+pub struct PolicyConfig {
+    pub files: Arc<dyn PolicyFiles>,
+    /// The config's path within the policy's root.
+    pub path: String,
+}
+
+impl std::fmt::Debug for PolicyConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.files.name(&self.path))
+    }
+}
+
 /// Where the rules come from.
 #[derive(Debug, Default, Clone)]
 pub struct LoadOptions {
-    /// A config file to apply on top of (or instead of) the defaults.
+    /// A config file the user named, to apply on top of (or instead of) the defaults; its
+    /// `[extend] path` may lead anywhere.
     pub config: Option<PathBuf>,
+    /// Else a config from the scanned tree's policy.
+    pub policy_config: Option<PolicyConfig>,
     /// Drop the default allowlist (lock files, vendored code, ...).
     pub no_default_allowlist: bool,
     /// Keep the rules' examples (for `rules --check`); scans load the rules without them.
@@ -122,6 +142,15 @@ fn build_layer(file: &str, syntax: ConfigSyntax, dialect: Dialect) -> Result<Lay
     for rs in syntax.rules {
         let id = rs.id.clone();
         // The embedded rules' ids were checked for duplicates by the build.
+        // Ids are printed in every report: no control characters, and none that could
+        // start a CI workflow command (`::`).
+        if !builtin && (id.chars().any(char::is_control) || id.trim_start().starts_with(':')) {
+            return Err(ConfigError::Rule {
+                file: file.to_string(),
+                id,
+                message: "a rule id may not hold control characters or begin with ':'".into(),
+            });
+        }
         if !builtin && !seen.insert(id.clone()) {
             return Err(ConfigError::Duplicate {
                 file: file.to_string(),
@@ -216,6 +245,48 @@ fn read_layer(path: &Path, depth: usize) -> Result<Vec<(String, Layer)>, ConfigE
     Ok(layers)
 }
 
+/// Reads a config from policy files, following `[extend] path` only within them.
+fn read_policy_layer(
+    files: &dyn PolicyFiles,
+    rel: &str,
+    depth: usize,
+) -> Result<Vec<(String, Layer)>, ConfigError> {
+    let file = files.name(rel);
+    if depth > 4 {
+        return Err(ConfigError::Other {
+            file,
+            message: "[extend] path nests more than 4 deep (a cycle?)".into(),
+        });
+    }
+    let src = match files.read(rel) {
+        Ok(Some(bytes)) => String::from_utf8(bytes).map_err(|_| ConfigError::Other {
+            file: file.clone(),
+            message: "not UTF-8 text".into(),
+        })?,
+        Ok(None) => {
+            let err = std::io::Error::from(std::io::ErrorKind::NotFound);
+            return Err(ConfigError::Read { file, err });
+        }
+        Err(err) => return Err(ConfigError::Read { file, err }),
+    };
+    let layer = parse_layer(&file, &src)?;
+    let mut layers = Vec::new();
+    if let Some(base) = &layer.extend_path {
+        let Some(next) = policy::join_inside(policy::dir_of(rel), base) else {
+            return Err(ConfigError::Other {
+                file,
+                message: format!(
+                    "[extend] path {base:?} leaves the scanned tree: a config found in the \
+                     tree may only extend files inside it (name a shared config with --config)"
+                ),
+            });
+        };
+        layers = read_policy_layer(files, &next, depth + 1)?;
+    }
+    layers.push((file, layer));
+    Ok(layers)
+}
+
 impl RuleSet {
     /// The embedded default rules and default allowlist.
     pub fn builtin() -> RuleSet {
@@ -232,9 +303,10 @@ impl RuleSet {
             builtin_rules.extend(layer.rules);
             default_allow.extend(layer.allowlists);
         }
-        let layers = match &opts.config {
-            Some(p) => read_layer(p, 0)?,
-            None => Vec::new(),
+        let layers = match (&opts.config, &opts.policy_config) {
+            (Some(p), _) => read_layer(p, 0)?,
+            (None, Some(pc)) => read_policy_layer(pc.files.as_ref(), &pc.path, 0)?,
+            (None, None) => Vec::new(),
         };
         let mut rules: Vec<Rule> = builtin_rules;
         let mut allowlists = Vec::new();
@@ -318,6 +390,15 @@ mod tests {
             .err()
             .unwrap();
         assert!(e.to_string().contains("regexx"), "{e}");
+    }
+
+    #[test]
+    fn hostile_ids_rejected() {
+        for id in ["::stop-commands::x", "a\\u001b[2Jb", "x\\ny"] {
+            let src = format!("[[rules]]\nid = \"{id}\"\nregex = \"a\"\n");
+            let e = parse_layer("c.toml", &src).err().unwrap().to_string();
+            assert!(e.contains("control characters"), "{e}");
+        }
     }
 
     #[test]

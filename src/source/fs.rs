@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// The gitignore-syntax file of paths leakhound should not scan.
-pub const IGNORE_FILE: &str = ".leakhoundignore";
+pub const IGNORE_FILE: &str = crate::policy::IGNORE;
 
 #[derive(Debug, Clone, Default)]
 pub struct WalkOptions {

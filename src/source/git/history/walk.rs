@@ -65,7 +65,8 @@ impl Seen {
                 }
             });
             if let Err(e) = read {
-                eprintln!("warning: {}: {e:#}", prefix.trim_end_matches('/'));
+                let msg = format!("{}: {e:#}", prefix.trim_end_matches('/'));
+                crate::report::escape::warn(&msg);
             }
         }
     }
@@ -158,7 +159,7 @@ fn walk_segment(
         let tree = match objects.commit_tree(id) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("warning: {e:#}");
+                crate::report::escape::warn(&format!("{e:#}"));
                 continue;
             }
         };
