@@ -148,11 +148,16 @@ fn builtin_rules() -> String {
     names.sort();
     let mut ids = HashSet::new();
     let mut out = String::from(
-        "/// Every embedded rules file: its name and its contents, parsed and validated at build\n\
-         /// time. Examples are built only when asked for (`rules --check`).\n\
-         pub fn layers(with_examples: bool) -> Vec<(&'static str, ConfigSyntax)> {\n    vec![\n",
+        "/// Builds one embedded rules file's syntax; its argument says whether to keep the\n\
+         /// rules' examples.\npub type MakeLayer = fn(bool) -> ConfigSyntax;\n",
     );
-    for n in &names {
+    let mut table = String::from(
+        "/// Every embedded rules file: its name and a function building its contents, parsed and\n\
+         /// validated at build time; one file at a time, so that each file's syntax is dropped\n\
+         /// before the next is built. Examples are built only when asked for (`rules --check`).\n\
+         pub static LAYERS: &[(&str, MakeLayer)] = &[\n",
+    );
+    for (i, n) in names.iter().enumerate() {
         println!("cargo:rerun-if-changed=rules/{n}");
         let src = fs::read_to_string(dir.join(n)).unwrap();
         let c: ConfigSyntax = toml::from_str(&src).unwrap_or_else(|e| panic!("rules/{n}: {e}"));
@@ -172,13 +177,14 @@ fn builtin_rules() -> String {
             c.allowlist.iter().chain(&c.allowlists).cloned().collect();
         let _ = writeln!(
             out,
-            "        ({}, ConfigSyntax {{ rules: vec![{}], allowlists: {}, ..Default::default() }}),",
-            lit(n),
+            "#[allow(unused_variables)]\nfn layer_{i}(with_examples: bool) -> ConfigSyntax {{ ConfigSyntax {{ rules: vec![{}], allowlists: {}, ..Default::default() }} }}",
             rules.join(", "),
             allowlists(&globals)
         );
+        let _ = writeln!(table, "    ({}, layer_{i}),", lit(n));
     }
-    out.push_str("    ]\n}\n");
+    table.push_str("];\n");
+    out.push_str(&table);
     out
 }
 

@@ -38,7 +38,7 @@ pub fn check(file: Option<PathBuf>) -> Result<i32> {
         .filter(|d| set.get(&d.id).is_none())
         .map(|d| d.id.as_str())
         .collect();
-    println!("{shown}: valid");
+    println!("{}: valid", crate::report::escape::visible(&shown));
     println!("  rules in force: {}", set.rules.len());
     println!(
         "  default rules kept: {kept_defaults} of {}",
@@ -46,7 +46,7 @@ pub fn check(file: Option<PathBuf>) -> Result<i32> {
     );
     println!("  rules defined by the config: {}", own.len());
     for id in &own {
-        println!("    + {id}");
+        println!("    + {}", crate::report::escape::visible(id));
     }
     if !disabled.is_empty() && disabled.len() <= 20 {
         for id in &disabled {

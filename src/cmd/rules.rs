@@ -4,6 +4,7 @@ use super::RuleSettings;
 use crate::detect::check;
 use crate::exit;
 
+use crate::report::escape::{lines, visible};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -36,7 +37,7 @@ pub fn run(s: &RulesSettings) -> Result<i32> {
     if s.check {
         let failures = check::check_all(&detector);
         for f in &failures {
-            eprintln!("{f}");
+            eprintln!("{}", lines(&f.to_string()));
         }
         println!(
             "{} rules checked, {} example failure(s)",
@@ -65,14 +66,15 @@ pub fn run(s: &RulesSettings) -> Result<i32> {
         println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(exit::CLEAN);
     }
+    // Descriptions, keywords and allowlists may come from a config: shown escaped.
     for r in &set.rules {
         println!(
             "{:<36} {:<9} {:<58} [{}] {}",
-            r.id,
+            visible(&r.id),
             r.severity.as_str(),
-            r.description,
-            r.keywords.join(","),
-            r.origin
+            visible(&r.description),
+            visible(&r.keywords.join(",")),
+            visible(&r.origin)
         );
     }
     for (i, a) in set.allowlists.iter().enumerate() {
@@ -85,9 +87,9 @@ pub fn run(s: &RulesSettings) -> Result<i32> {
         paths.extend(a.files.describe());
         println!(
             "allowlist ({origin}): {} — {} path(s): {}",
-            a.description.as_deref().unwrap_or(""),
+            visible(a.description.as_deref().unwrap_or("")),
             paths.len(),
-            paths.join(" ")
+            visible(&paths.join(" "))
         );
     }
     eprintln!(

@@ -297,9 +297,9 @@ impl RuleSet {
         let mut set = RuleSet::default();
         let mut builtin_rules = Vec::new();
         let mut default_allow = Vec::new();
-        for (name, syntax) in builtin::layers(opts.with_examples) {
+        for (name, make) in builtin::LAYERS {
             let file = format!("rules/{name}");
-            let layer = build_layer(&file, syntax, Dialect::Trusted)?;
+            let layer = build_layer(&file, make(opts.with_examples), Dialect::Trusted)?;
             builtin_rules.extend(layer.rules);
             default_allow.extend(layer.allowlists);
         }

@@ -315,6 +315,8 @@ pub fn is_default_password(value: &[u8]) -> bool {
         "testing",
         "pass",
         "default",
+        // The proverbial example password (`hunter2`, `hunter42`).
+        "hunter",
     ];
     let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || "!@#$%^&*.?_-".contains(c));
     stem.len() < lower.len() && STEMS.contains(&stem)

@@ -124,6 +124,26 @@ enum Shape {
     Other,
 }
 
+/// Is `text` a list of `user:hash` lines (an htpasswd file's content, as a Kubernetes
+/// Secret stores it for basic auth), every hash a crypt or `{SHA}` hash?
+pub(super) fn is_hash_list(text: &[u8]) -> bool {
+    let mut any = false;
+    for line in text.split(|&b| b == b'\n') {
+        let line = line.trim_ascii();
+        if line.is_empty() {
+            continue;
+        }
+        let Some(c) = memchr::memchr(b':', line) else {
+            return false;
+        };
+        if !matches!(classify(&line[c + 1..]), Shape::Crypt | Shape::Sha) {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
 fn is_crypt_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'.' || b == b'/'
 }

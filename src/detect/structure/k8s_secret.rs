@@ -6,6 +6,8 @@
 //!   placeholder (`changeme`, `password12345`) is dropped, a weak password is weak, a random
 //!   token is strong. Another name (`username`, `host`, `ca.crt`) counts only for a long
 //!   random value, and then weakly.
+//! - A certificate (any PEM block) is skipped; an htpasswd list (`auth` for basic auth) is
+//!   a password hash, weaker in tests.
 //! - An entry holding a file (`config.env`, `application.properties`: several lines of
 //!   `name=value`) is read as that file, by the generic detectors.
 //! - Provider tokens and private keys in decoded values are found by the decoders (the rule
@@ -100,8 +102,21 @@ fn entry(data: &[u8], name: &[u8], v: &YamlValue, encoded: bool, out: &mut Vec<F
     };
     let name = name.strip_prefix(b"\"").unwrap_or(name);
     let name = name.strip_suffix(b"\"").unwrap_or(name);
+    // A PEM block: a certificate is public, and a private key is the key rules' to find
+    // (the whole manifest is decoded for them).
+    if memchr::memmem::find(&value, b"-----BEGIN ").is_some() {
+        return;
+    }
     let mut found = Vec::new();
-    if is_file_of_variables(&value) {
+    if super::htpasswd::is_hash_list(&value) {
+        // Basic-auth users as an htpasswd file stores them: password hashes.
+        found.push(Field::plain(
+            0,
+            value.len(),
+            FieldKind::Hash,
+            Confidence::Medium,
+        ));
+    } else if is_file_of_variables(&value) {
         // Read as the file it is: under its own name, or as variables if it has none.
         let path = String::from_utf8_lossy(name);
         let path = if path.contains('.') {

@@ -27,7 +27,8 @@ use crate::rules::Confidence;
 use names::NameClass;
 use parse::{Ends, How, Pair};
 use values::{
-    is_composed, is_expression, is_setting, is_uuid, is_word_identifier, reference_default,
+    continues_as_command, is_composed, is_expression, is_lowercase_identifier, is_setting, is_uuid,
+    is_word_identifier, reference_default,
 };
 
 /// Which values a generic rule wants.
@@ -136,6 +137,10 @@ impl Assignments {
         if v.is_empty() || is_setting(v) || filter::is_placeholder(v) {
             return;
         }
+        // `$password = Get-Thing -Name x`: the value is a command with its arguments.
+        if p.quote.is_none() && continues_as_command(data, ve) {
+            return;
+        }
         let class = names::classify(name);
         let literal = p.quote.is_some() || kind != Kind::Code && p.how != How::Compare;
         let base = match kind {
@@ -168,13 +173,15 @@ impl Assignments {
                     Kind::Dotenv | Kind::Config | Kind::Shell
                         if !is_expression(v) || p.quote.is_some() =>
                     {
-                        if !chosen && is_word_identifier(v) {
+                        if (!chosen && is_word_identifier(v)) || is_lowercase_identifier(v) {
                             return;
                         }
                         let c = if chosen { base } else { Confidence::Low };
                         push(out, FieldKind::Password, c);
                     }
-                    _ if chosen && literal => push(out, FieldKind::Password, base),
+                    _ if chosen && literal && (p.quote.is_some() || !is_expression(v)) => {
+                        push(out, FieldKind::Password, base)
+                    }
                     _ => {}
                 }
             }
@@ -220,6 +227,7 @@ impl Assignments {
                     // variables is still a secret; in other configuration, a weak one.
                     (_, false, false)
                         if kind != Kind::Code
+                            && !is_word_identifier(v)
                             && filter::looks_like_password(v, true, "config.env") =>
                     {
                         if kind == Kind::Dotenv {

@@ -275,6 +275,15 @@ fn is_public_word(w: &str) -> bool {
 
 /// Classifies a name.
 pub fn classify(name: &[u8]) -> NameClass {
+    // A computed name (`"$(PWD)/static"`, `${dir}/x`) is no variable's name; a path-like
+    // name (`nginx.ingress.kubernetes.io/auth-secret`) is named by its last segment.
+    if memchr::memmem::find(name, b"$(").is_some() || memchr::memmem::find(name, b"${").is_some() {
+        return NameClass::Other;
+    }
+    let name = match memchr::memrchr(b'/', name) {
+        Some(i) => &name[i + 1..],
+        None => name,
+    };
     let w = words(name);
     let Some(last) = w.last() else {
         return NameClass::Other;

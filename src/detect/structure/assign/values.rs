@@ -42,9 +42,30 @@ pub fn is_setting(v: &[u8]) -> bool {
 
 /// `user_input`, `dbPassword`, `admin.pass`: an identifier made of words, without digits.
 pub fn is_word_identifier(v: &[u8]) -> bool {
-    v.iter()
+    if !v
+        .iter()
         .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'.' | b'-'))
-        && std::str::from_utf8(v).is_ok_and(|s| filter::word_coverage(s) >= 0.6)
+    {
+        return false;
+    }
+    // camelCase: the words split at each capital (`httpFrontendAuth`: http frontend auth).
+    let mut split = String::with_capacity(v.len() + 4);
+    for (i, &b) in v.iter().enumerate() {
+        if i > 0 && b.is_ascii_uppercase() && v[i - 1].is_ascii_lowercase() {
+            split.push('_');
+        }
+        split.push(b.to_ascii_lowercase() as char);
+    }
+    filter::word_coverage(&split) >= 0.6
+}
+
+/// `on_create`, `read.only`: an all-lowercase identifier of words, which in configuration
+/// names a mode or another value rather than holding a password.
+pub fn is_lowercase_identifier(v: &[u8]) -> bool {
+    v.iter()
+        .all(|b| b.is_ascii_lowercase() || matches!(b, b'_' | b'.' | b'-'))
+        && v.iter().any(|b| matches!(b, b'_' | b'.' | b'-'))
+        && is_word_identifier(v)
 }
 
 /// The literal default of a reference to a variable: `${NAME:-default}`, `${NAME-default}`
@@ -95,6 +116,7 @@ pub fn is_composed(v: &[u8]) -> bool {
 /// A value that is code or a reference rather than a literal (in unquoted positions).
 pub fn is_expression(v: &[u8]) -> bool {
     filter::looks_like_code(v)
+        || is_cmdlet(v)
         || v.starts_with(b"$")
         || v.starts_with(b"@")
         || v.starts_with(b"!")
@@ -102,4 +124,92 @@ pub fn is_expression(v: &[u8]) -> bool {
         || v.starts_with(b"*")
         || v.ends_with(b"(")
         || v.contains(&b'(')
+}
+
+/// A PowerShell cmdlet's name, `Verb-Noun` with one of PowerShell's common verbs
+/// (`Get-AnsibleParam`, `Read-Host`, `ConvertTo-SecureString`).
+fn is_cmdlet(v: &[u8]) -> bool {
+    const VERBS: &[&[u8]] = &[
+        b"Add",
+        b"Clear",
+        b"Compare",
+        b"Connect",
+        b"ConvertFrom",
+        b"ConvertTo",
+        b"Copy",
+        b"Disable",
+        b"Enable",
+        b"Export",
+        b"Find",
+        b"Format",
+        b"Get",
+        b"Import",
+        b"Install",
+        b"Invoke",
+        b"Join",
+        b"Measure",
+        b"Move",
+        b"New",
+        b"Out",
+        b"Read",
+        b"Register",
+        b"Remove",
+        b"Rename",
+        b"Resolve",
+        b"Select",
+        b"Send",
+        b"Set",
+        b"Split",
+        b"Start",
+        b"Stop",
+        b"Test",
+        b"Unprotect",
+        b"Update",
+        b"Wait",
+        b"Write",
+    ];
+    let Some(d) = memchr::memchr(b'-', v) else {
+        return false;
+    };
+    let noun = &v[d + 1..];
+    VERBS.contains(&&v[..d])
+        && noun.len() >= 2
+        && noun[0].is_ascii_uppercase()
+        && noun.iter().all(u8::is_ascii_alphanumeric)
+}
+
+/// Does an unquoted value ending at `ve` go on as a command's arguments (` -Name x`,
+/// ` $var`) on its line? Then it is the command, not a literal.
+pub fn continues_as_command(data: &[u8], ve: usize) -> bool {
+    let rest = &data[ve.min(data.len())..];
+    let spaces = rest
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    if spaces == 0 {
+        return false;
+    }
+    match rest.get(spaces..spaces + 2) {
+        Some([b'-', b]) => b.is_ascii_alphabetic(),
+        Some([b'$', b]) => b.is_ascii_alphabetic() || *b == b'_' || *b == b'{',
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_and_commands() {
+        assert!(is_word_identifier(b"httpFrontendAuth"));
+        assert!(is_lowercase_identifier(b"on_create"));
+        assert!(!is_lowercase_identifier(b"Autumn#2020"));
+        assert!(!is_lowercase_identifier(b"hunter"));
+        assert!(is_expression(b"Get-AnsibleParam"));
+        assert!(!is_expression(b"Autumn-Leaves"));
+        let line = b"$p = Get-Thing -obj $params";
+        assert!(continues_as_command(line, 14));
+        assert!(!continues_as_command(b"PASSWORD=abc123 # note", 15));
+    }
 }
