@@ -39,6 +39,8 @@ pub struct Scratch {
     pub(super) touched: Vec<u32>,
     /// Per rule: 0 not yet checked, 1 path applies, 2 path excludes the rule.
     pub(super) path_ok: Vec<u8>,
+    /// Per rule: 0 not yet asked, 1 its extractor applies to this data, 2 it does not.
+    pub(super) applies: Vec<u8>,
     pub(super) cands: Vec<Cand>,
     pub(super) line_starts: Vec<usize>,
     /// Union of every rule's windows: where decoders look for encoded secrets.

@@ -122,6 +122,19 @@ impl Detector {
                 .any(|a| a.is_path_only() && a.target_rules.is_empty() && a.path_allowed(path))
     }
 
+    /// Does rule `ri`'s extractor apply to `data` at `path`? Asked once per rule and data:
+    /// the ownership check and the unkeyed rules both ask.
+    fn extractor_applies(&self, ri: u32, path: &str, data: &[u8], scratch: &mut Scratch) -> bool {
+        let Some(x) = self.extractors[ri as usize] else {
+            return false;
+        };
+        let slot = &mut scratch.applies[ri as usize];
+        if *slot == 0 {
+            *slot = if x.applies(path, data) { 1 } else { 2 };
+        }
+        *slot == 1
+    }
+
     fn path_applies(&self, rule: u32, path: &str, scratch: &mut Scratch) -> bool {
         let slot = &mut scratch.path_ok[rule as usize];
         if *slot == 0 {
@@ -196,8 +209,10 @@ impl Detector {
         if scratch.windows.len() != n {
             scratch.windows = vec![Vec::new(); n];
             scratch.path_ok = vec![0; n];
+            scratch.applies = vec![0; n];
         }
         scratch.path_ok.iter_mut().for_each(|p| *p = 0);
+        scratch.applies.iter_mut().for_each(|p| *p = 0);
         scratch.touched.clear();
         // A file of a credential-file format is that format's extractor's: it knows where
         // the secrets are, which lines are comments and which values are encrypted.
@@ -205,7 +220,7 @@ impl Detector {
             && self
                 .formats
                 .iter()
-                .any(|&ri| self.extractors[ri as usize].is_some_and(|x| x.applies(t.path, data)))
+                .any(|&ri| self.extractor_applies(ri, t.path, data, scratch))
         {
             for &ri in &self.generic {
                 scratch.path_ok[ri as usize] = 2;
@@ -215,7 +230,10 @@ impl Detector {
             // A structure rule without keywords runs on the files of its format only (and
             // not on text decoded from them unless the format is known by its content).
             let runs = match self.extractors[ri as usize] {
-                Some(x) => (depth == 0 || x.by_content()) && x.applies(t.path, data),
+                Some(x) => {
+                    (depth == 0 || x.by_content())
+                        && self.extractor_applies(ri, t.path, data, scratch)
+                }
                 None => true,
             };
             if runs && self.path_applies(ri, t.path, scratch) {

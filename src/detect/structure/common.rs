@@ -9,7 +9,10 @@ use crate::rules::Confidence;
 
 /// The last `/`-separated segment of `path`.
 pub fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
+    match memchr::memrchr(b'/', path.as_bytes()) {
+        Some(i) => &path[i + 1..],
+        None => path,
+    }
 }
 
 /// Does `path` end with `suffix` (`.docker/config.json`) at a segment boundary?

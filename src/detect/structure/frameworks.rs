@@ -15,7 +15,10 @@ pub struct WordPress;
 pub struct Django;
 
 fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
+    match memchr::memrchr(b'/', path.as_bytes()) {
+        Some(i) => &path[i + 1..],
+        None => path,
+    }
 }
 
 /// The values of `names` on the file's lines, as fields of `kind` at `confidence`.

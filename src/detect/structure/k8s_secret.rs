@@ -41,7 +41,7 @@ fn is_secret_kind(data: &[u8]) -> bool {
 
 impl Extractor for K8sSecret {
     fn applies(&self, path: &str, data: &[u8]) -> bool {
-        let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+        let name = super::common::file_name(path).to_ascii_lowercase();
         let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
         matches!(ext, "yaml" | "yml" | "tpl" | "") && is_secret_kind(data)
     }

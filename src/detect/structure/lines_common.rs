@@ -38,7 +38,10 @@ pub fn subject(path: &str) -> &str {
 
 /// The last `/`-separated segment of `path`.
 pub fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
+    match memchr::memrchr(b'/', path.as_bytes()) {
+        Some(i) => &path[i + 1..],
+        None => path,
+    }
 }
 
 /// The file name of [`subject`]`(path)`.

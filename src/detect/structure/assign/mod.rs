@@ -75,7 +75,7 @@ impl Kind {
 }
 
 fn kind(path: &str) -> Kind {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let name = super::common::file_name(path).to_ascii_lowercase();
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
     let stem = name.split('.').next().unwrap_or("");
     if name.starts_with(".env")
