@@ -204,9 +204,13 @@ pub struct CommonArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
-    /// Skip files larger than this many bytes.
+    /// Skip files larger than this many bytes (archive members too: inflating stops there).
     #[arg(long, value_name = "BYTES", default_value_t = crate::gate::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// Open archives (zip, jar, tar, gz, bz2, xz, zst, images) this deep inside each other;
+    /// 0 turns archives off.
+    #[arg(long, value_name = "N", default_value_t = crate::gate::archive::DEFAULT_DEPTH)]
+    pub max_archive_depth: u8,
     /// Name skipped files and say why.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -325,6 +329,7 @@ impl ScanArgs {
         cmd::scan::ScanSettings {
             target,
             max_file_size: self.common.max_file_size,
+            max_archive_depth: self.common.max_archive_depth,
             rules: self.common.rules(),
             baseline: self.common.baseline(),
             output: self.common.output(),
@@ -352,6 +357,7 @@ impl HistoryArgs {
                 threads: self.common.threads.unwrap_or(0),
             },
             max_file_size: self.common.max_file_size,
+            max_archive_depth: self.common.max_archive_depth,
             rules: self.common.rules(),
             baseline: self.common.baseline(),
             output: self.common.output(),
@@ -391,6 +397,7 @@ impl BaselineArgs {
                     ..Default::default()
                 },
                 max_file_size: self.max_file_size,
+                max_archive_depth: crate::gate::archive::DEFAULT_DEPTH,
                 rules,
                 baseline: cmd::BaselineSettings::default(),
                 output,
@@ -405,6 +412,7 @@ impl BaselineArgs {
                     ..Default::default()
                 }),
                 max_file_size: self.max_file_size,
+                max_archive_depth: crate::gate::archive::DEFAULT_DEPTH,
                 rules,
                 baseline: cmd::BaselineSettings::default(),
                 output,

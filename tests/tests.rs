@@ -2,6 +2,7 @@
 
 mod accuracy;
 mod architecture;
+mod archives;
 mod baseline;
 mod ci_recipes;
 mod config;

@@ -16,6 +16,8 @@ pub struct HistorySettings {
     pub repo: PathBuf,
     pub history: HistoryOptions,
     pub max_file_size: u64,
+    /// How deep archives are opened (`--max-archive-depth`; 0: not at all).
+    pub max_archive_depth: u8,
     pub rules: RuleSettings,
     pub baseline: BaselineSettings,
     pub output: OutputSettings,
@@ -50,6 +52,7 @@ pub fn collect(s: &HistorySettings) -> Result<Scanned> {
         detector: &detector,
         stats: &stats,
         max_file_size: s.max_file_size,
+        max_archive_depth: s.max_archive_depth,
         ignore: ignore.as_ref(),
     };
     let (findings, summary) = history::scan(&repo, &s.history, &gate)?;

@@ -175,6 +175,7 @@ pub fn finish(
     if let Some(min) = out.min_confidence {
         findings.retain(|f| f.confidence >= min);
     }
+    crate::gate::archive::mark_deleted(&stats.whiteouts(), &mut findings);
     let suppressed = baseline.map_or(0, |b| b.suppress(&mut findings));
     finding::sort(&mut findings);
     let ctx = report::Context {

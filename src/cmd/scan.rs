@@ -35,6 +35,8 @@ pub struct PathsScan {
 pub struct ScanSettings {
     pub target: ScanTarget,
     pub max_file_size: u64,
+    /// How deep archives are opened (`--max-archive-depth`; 0: not at all).
+    pub max_archive_depth: u8,
     pub rules: RuleSettings,
     pub baseline: BaselineSettings,
     pub output: OutputSettings,
@@ -112,6 +114,7 @@ fn collect_paths(s: &ScanSettings, p: &PathsScan) -> Result<Scanned> {
         detector: &detector,
         stats: &stats,
         max_file_size: s.max_file_size,
+        max_archive_depth: s.max_archive_depth,
         ignore: None,
     };
     let mut findings = Vec::new();
@@ -156,6 +159,7 @@ fn collect_staged(s: &ScanSettings, opts: StagedOptions) -> Result<Scanned> {
         detector: &detector,
         stats: &stats,
         max_file_size: s.max_file_size,
+        max_archive_depth: s.max_archive_depth,
         ignore: ignore.as_ref(),
     };
     let findings = staged::scan(&repo, opts, &gate)?;

@@ -11,16 +11,22 @@
 //!    code with `--exclude-tests`): skipped unread;
 //! 3. path-only rules (a file whose name alone is the leak, like a `.p12` keystore): they
 //!    fire whatever the content, binary or not;
-//! 4. a binary file extension: skipped unread;
-//! 5. the size limit, from the size known before reading (a git object header) when there is
+//! 4. an archive or compressed file, by name (`archive`): opened in memory, each member
+//!    back through these steps as `OUTER!member` (to `--max-archive-depth`);
+//! 5. a binary file extension: skipped unread;
+//! 6. the size limit, from the size known before reading (a git object header) when there is
 //!    one, else from reading at most one byte more than the limit;
-//! 6. a Git LFS pointer: skipped;
-//! 7. a NUL byte in the first 8 KiB: binary, skipped;
-//! 8. detection over the content.
+//! 7. a Git LFS pointer: skipped;
+//! 8. an archive by its magic bytes (no telling name): opened as in 4;
+//! 9. UTF-16 text (`utf16`): decoded, detected, its findings marked as UTF-16;
+//! 10. a NUL byte in the first 8 KiB: binary, skipped;
+//! 11. detection over the content.
 //!
 //! A new source implements [`Content`] and calls [`Gate::scan`]; nothing else changes.
 
+pub mod archive;
 pub mod stats;
+pub mod utf16;
 
 pub use stats::{Skip, Stats};
 
@@ -139,20 +145,42 @@ pub struct Gate<'a> {
     pub max_file_size: u64,
     /// The root `.leakhoundignore` of the scan's policy, for the index and history.
     pub ignore: Option<&'a ignore::gitignore::Gitignore>,
+    /// How deep archives are opened (0: not at all).
+    pub max_archive_depth: u8,
 }
 
 impl Gate<'_> {
     /// Decides whether `item` is scanned, scans it if so, and appends its findings (path-only
     /// rules included) to `w.found`.
     pub fn scan(&self, item: &Item, content: &mut dyn Content, w: &mut Worker) -> Outcome {
-        let outcome = self.decide_and_scan(item, content, w);
+        self.scan_at(item, content, w, 0, None)
+    }
+
+    /// [`Gate::scan`] for an item `depth` archives deep, sharing the outermost archive's
+    /// `budget`.
+    fn scan_at(
+        &self,
+        item: &Item,
+        content: &mut dyn Content,
+        w: &mut Worker,
+        depth: u8,
+        budget: Option<&archive::Budget>,
+    ) -> Outcome {
+        let outcome = self.decide_and_scan(item, content, w, depth, budget);
         if let Outcome::Skipped(why) = outcome {
             self.stats.skip(item.path, why);
         }
         outcome
     }
 
-    fn decide_and_scan(&self, item: &Item, content: &mut dyn Content, w: &mut Worker) -> Outcome {
+    fn decide_and_scan(
+        &self,
+        item: &Item,
+        content: &mut dyn Content,
+        w: &mut Worker,
+        depth: u8,
+        budget: Option<&archive::Budget>,
+    ) -> Outcome {
         let path = item.path;
         match item.kind {
             Kind::File => {}
@@ -170,6 +198,14 @@ impl Gate<'_> {
             return Outcome::Skipped(Skip::Allowlisted);
         }
         self.detector.detect_path(path, &mut w.found);
+        if archive::has_archive_extension(path) || archive::is_oci_blob(path) {
+            if depth < self.max_archive_depth {
+                return self.open_archive(item, content, w, depth, budget);
+            }
+            if depth > 0 {
+                return Outcome::Skipped(Skip::ArchiveDepth);
+            }
+        }
         if has_binary_extension(path) {
             return Outcome::Skipped(Skip::Binary);
         }
@@ -194,17 +230,156 @@ impl Gate<'_> {
         if data.starts_with(LFS_POINTER) {
             return Outcome::Skipped(Skip::LfsPointer);
         }
-        if looks_binary(data) {
-            return Outcome::Skipped(Skip::Binary);
-        }
-        self.stats.scanned(data.len());
         let commit = match item.origin {
             Origin::Commit(c) => Some(c),
             _ => None,
         };
+        if let Some(format) = archive::sniff(data) {
+            if depth < self.max_archive_depth {
+                let bytes = data.to_vec();
+                return self.archive_members(item, format, &bytes, w, depth, budget);
+            }
+            return Outcome::Skipped(if depth > 0 {
+                Skip::ArchiveDepth
+            } else {
+                Skip::Binary
+            });
+        }
+        if let Some(order) = utf16::detect(data) {
+            let text = utf16::decode(data, order);
+            self.stats.scanned(data.len());
+            let before = found.len();
+            let target = Target {
+                path,
+                data: &text,
+                commit,
+            };
+            self.detector.detect_content(&target, scratch, found);
+            for f in &mut found[before..] {
+                f.encoding = Some(match f.encoding.take() {
+                    None => order.name().to_string(),
+                    Some(e) => format!("{}+{e}", order.name()),
+                });
+            }
+            return Outcome::Scanned;
+        }
+        if looks_binary(data) {
+            return Outcome::Skipped(Skip::Binary);
+        }
+        self.stats.scanned(data.len());
         let target = Target { path, data, commit };
         self.detector.detect_content(&target, scratch, found);
         Outcome::Scanned
+    }
+
+    /// Reads an archive named as one (up to [`archive::MAX_ARCHIVE`], not the size limit)
+    /// and scans its members.
+    fn open_archive(
+        &self,
+        item: &Item,
+        content: &mut dyn Content,
+        w: &mut Worker,
+        depth: u8,
+        budget: Option<&archive::Budget>,
+    ) -> Outcome {
+        let max = archive::MAX_ARCHIVE;
+        match content.size_hint() {
+            Ok(Some(size)) if size > max => return Outcome::Skipped(Skip::TooLarge),
+            Ok(_) => {}
+            Err(e) => return self.failed(item.path, e),
+        }
+        let mut buf = std::mem::take(&mut w.buf);
+        let bytes = match content.read(max, &mut buf) {
+            Ok(d) if d.len() as u64 > max => {
+                w.buf = buf;
+                return Outcome::Skipped(Skip::TooLarge);
+            }
+            Ok(d) => d.to_vec(),
+            Err(e) => {
+                w.buf = buf;
+                return self.failed(item.path, e);
+            }
+        };
+        w.buf = buf;
+        match archive::sniff(&bytes) {
+            Some(format) => self.archive_members(item, format, &bytes, w, depth, budget),
+            // Named like an archive, but not one: judge it as any other file.
+            None if looks_binary(&bytes) || has_binary_extension(item.path) => {
+                Outcome::Skipped(Skip::Binary)
+            }
+            None => {
+                if bytes.len() as u64 > self.max_file_size {
+                    return Outcome::Skipped(Skip::TooLarge);
+                }
+                self.stats.scanned(bytes.len());
+                let commit = match item.origin {
+                    Origin::Commit(c) => Some(c),
+                    _ => None,
+                };
+                let target = Target {
+                    path: item.path,
+                    data: &bytes,
+                    commit,
+                };
+                self.detector
+                    .detect_content(&target, &mut w.scratch, &mut w.found);
+                Outcome::Scanned
+            }
+        }
+    }
+
+    /// Scans every member of an archive through the gate, one level deeper.
+    fn archive_members(
+        &self,
+        item: &Item,
+        format: archive::Format,
+        bytes: &[u8],
+        w: &mut Worker,
+        depth: u8,
+        budget: Option<&archive::Budget>,
+    ) -> Outcome {
+        let own = archive::Budget::default();
+        let budget = budget.unwrap_or(&own);
+        let max = self.max_file_size;
+        // A nested archive may exceed the size limit (it is bounded by the budget).
+        let limit = |name: &str| {
+            if archive::has_archive_extension(name) {
+                archive::MAX_ARCHIVE
+            } else {
+                max
+            }
+        };
+        let mut each = |m: archive::Member<'_>| {
+            let path = format!("{}!{}", item.path, m.name);
+            if archive::is_whiteout(m.name) {
+                self.stats.whiteout(path.clone());
+            }
+            let kind = match m.kind {
+                archive::MemberKind::File => Kind::File,
+                archive::MemberKind::Symlink => Kind::Symlink,
+                archive::MemberKind::Special => Kind::Special,
+            };
+            let member = Item {
+                path: &path,
+                kind,
+                origin: item.origin,
+            };
+            self.scan_at(&member, &mut Bytes(m.data), w, depth + 1, Some(budget));
+        };
+        match archive::members(format, item.path, bytes, budget, &limit, &mut each) {
+            Ok(()) => Outcome::Scanned,
+            Err(archive::Stop::Budget(why)) => {
+                crate::report::escape::warn(&format!(
+                    "{}: {why}: the rest of the archive is not scanned",
+                    item.path
+                ));
+                Outcome::Skipped(Skip::ArchiveLimit)
+            }
+            Err(archive::Stop::Broken(e)) => self.failed(
+                item.path,
+                io::Error::other(format!("cannot read the archive: {e}")),
+            ),
+        }
     }
 
     fn failed(&self, path: &str, e: io::Error) -> Outcome {
@@ -264,6 +439,7 @@ mod tests {
             stats: &stats,
             max_file_size: 64,
             ignore: None,
+            max_archive_depth: archive::DEFAULT_DEPTH,
         };
         let mut w = Worker::default();
         let file = |p| Item::file(p, Origin::File);

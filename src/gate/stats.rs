@@ -16,6 +16,10 @@ pub enum Skip {
     Submodule,
     LfsPointer,
     Ignored,
+    /// An archive nested deeper than `--max-archive-depth`.
+    ArchiveDepth,
+    /// An archive whose members went past the expansion or member-count limit.
+    ArchiveLimit,
 }
 
 impl Skip {
@@ -29,9 +33,11 @@ impl Skip {
             Skip::Submodule => "submodule",
             Skip::LfsPointer => "LFS pointer",
             Skip::Ignored => "ignored (.leakhoundignore)",
+            Skip::ArchiveDepth => "archive nested too deep",
+            Skip::ArchiveLimit => "archive over its expansion limit",
         }
     }
-    const ALL: [Skip; 8] = [
+    const ALL: [Skip; 10] = [
         Skip::Binary,
         Skip::TooLarge,
         Skip::Special,
@@ -40,6 +46,8 @@ impl Skip {
         Skip::Submodule,
         Skip::LfsPointer,
         Skip::Ignored,
+        Skip::ArchiveDepth,
+        Skip::ArchiveLimit,
     ];
 }
 
@@ -52,6 +60,9 @@ pub struct Stats {
     errors: AtomicU64,
     /// Names of skipped files with the reason (kept only with `verbose`, for `-v`).
     skipped_names: Mutex<Vec<(String, Skip)>>,
+    /// Whiteout members of image layers (`img.tar!l2/layer.tar!app/.wh.key`): files a later
+    /// layer deletes, which are still in the image.
+    whiteouts: Mutex<Vec<String>>,
     verbose: bool,
 }
 
@@ -95,6 +106,17 @@ impl Stats {
     }
 
     /// The skipped files by name, sorted (empty unless `verbose`).
+    /// Records an image layer's whiteout member.
+    pub fn whiteout(&self, path: String) {
+        if let Ok(mut w) = self.whiteouts.lock() {
+            w.push(path);
+        }
+    }
+
+    pub fn whiteouts(&self) -> Vec<String> {
+        self.whiteouts.lock().map(|w| w.clone()).unwrap_or_default()
+    }
+
     pub fn skipped_names(&self) -> Vec<(String, Skip)> {
         let mut v = self
             .skipped_names

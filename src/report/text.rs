@@ -24,6 +24,12 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
         if let Some(enc) = &f.encoding {
             extra.push_str(&format!(", {enc}-decoded"));
         }
+        if f.tags
+            .iter()
+            .any(|t| t == crate::gate::archive::DELETED_TAG)
+        {
+            extra.push_str(", deleted by a later image layer: still in the image");
+        }
         if let Some(c) = &f.commit {
             extra.push_str(&format!(
                 ", commit {} by {} <{}> {}",
