@@ -249,7 +249,7 @@ fn a_docker_save_image_and_an_oci_layout() {
     // A later layer deletes the file: it is still in the image.
     let layer2 = tar_of(&[("app/.wh..env", b"")]);
     let config = format!(
-        "{{\"config\":{{\"Env\":[\"PATH=/usr/bin\",\"GITHUB_TOKEN={}\"]}},\"history\":[{{\"created_by\":\"/bin/sh -c #(nop) ARG NPM_TOKEN=npm_{}\"}}]}}",
+        "{{\"config\":{{\"Env\":[\"PATH=/usr/bin\",\"GITHUB_TOKEN={}\",\"DB_PASSWORD=Xk9#mQ2v!pLr7\"]}},\"rootfs\":{{\"type\":\"layers\"}},\"history\":[{{\"created_by\":\"/bin/sh -c #(nop) ARG NPM_TOKEN=npm_{}\"}}]}}",
         fake::github(),
         "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0dE6gH9j"
     );
@@ -269,7 +269,22 @@ fn a_docker_save_image_and_an_oci_layout() {
         p.contains(&"image.tar!l1/layer.tar!app/.env".to_string()),
         "{p:?}"
     );
-    assert!(p.contains(&"image.tar!cfg.json".to_string()), "{p:?}");
+    // The config: a token in Env (its own rule), a password in Env and a build argument in
+    // the history (the image-config rule).
+    let in_config: Vec<&str> = f
+        .iter()
+        .filter(|x| x["path"] == "image.tar!cfg.json")
+        .map(|x| x["rule_id"].as_str().unwrap())
+        .collect();
+    assert!(in_config.contains(&"github-pat"), "{in_config:?}");
+    assert_eq!(
+        in_config
+            .iter()
+            .filter(|r| **r == "container-image-config")
+            .count(),
+        2,
+        "{in_config:?}"
+    );
     // The file a later layer deletes says so.
     let deleted = f
         .iter()

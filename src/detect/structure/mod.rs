@@ -28,6 +28,7 @@ pub mod git_config;
 pub mod git_credentials;
 pub mod hcl;
 pub mod htpasswd;
+pub mod image_config;
 pub mod jetbrains;
 pub mod json;
 pub mod k8s_secret;
@@ -101,6 +102,7 @@ pub static REGISTRY: &[(&str, &dyn Extractor)] = &[
     ("maven-settings", &maven_settings::MavenSettings),
     ("kubeconfig", &kubeconfig::Kubeconfig),
     ("kubernetes-secret", &k8s_secret::K8sSecret),
+    ("image-config", &image_config::ImageConfig),
     ("terraform-state", &terraform_state::TerraformState),
     ("terraform-tfvars", &tfvars::TerraformTfvars),
     ("gcloud", &gcp_service_account::GcpServiceAccount),
