@@ -9,7 +9,8 @@
 //! file system path, and nothing is written to disk. Bounds, so that a decompression bomb
 //! costs little: a member is inflated up to the size limit and no further (then skipped as
 //! too large); an archive and everything nested in it may expand to [`MAX_EXPANDED`] bytes
-//! and [`MAX_MEMBERS`] members in all; archives nest [`DEFAULT_DEPTH`] deep unless
+//! ([`MAX_RATIO`] times its own size for a small one, at least 64 MiB) and [`MAX_MEMBERS`]
+//! members in all; archives nest [`DEFAULT_DEPTH`] deep unless
 //! `--max-archive-depth` says otherwise.
 
 use std::cell::Cell;
@@ -195,7 +196,22 @@ impl Default for Budget {
     }
 }
 
+/// The expansion ratio an archive may reach (its members against its own size), above a
+/// floor of [`RATIO_FLOOR`] bytes: a small archive that expands two hundredfold is a bomb.
+pub const MAX_RATIO: u64 = 200;
+const RATIO_FLOOR: u64 = 64 << 20;
+
 impl Budget {
+    /// The budget of an outermost archive of `size` bytes: [`MAX_EXPANDED`], or less for a
+    /// small archive ([`MAX_RATIO`] times its size, at least 64 MiB).
+    pub fn for_archive(size: usize) -> Budget {
+        let by_ratio = (size as u64).saturating_mul(MAX_RATIO).max(RATIO_FLOOR);
+        Budget {
+            bytes: Cell::new(by_ratio.min(MAX_EXPANDED)),
+            members: Cell::new(MAX_MEMBERS),
+        }
+    }
+
     fn member(&self) -> Result<(), Stop> {
         let m = self.members.get();
         if m == 0 {
@@ -436,6 +452,38 @@ mod tests {
         assert_eq!(sniff(b"BZh9"), Some(Format::Bzip2));
         assert_eq!(sniff(b"BZhx"), None);
         assert_eq!(sniff(b"plain text"), None);
+    }
+
+    #[test]
+    fn a_small_archive_expanding_two_hundredfold_is_stopped() {
+        let mut b = tar::Builder::new(Vec::new());
+        let zeros = vec![0u8; 1 << 20];
+        for i in 0..80 {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(zeros.len() as u64);
+            h.set_cksum();
+            b.append_data(&mut h, format!("z{i}.txt"), &zeros[..])
+                .unwrap();
+        }
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        enc.write_all(&b.into_inner().unwrap()).unwrap();
+        let gz = enc.finish().unwrap();
+        let budget = Budget::for_archive(gz.len());
+        let mut seen = 0;
+        let r = members(
+            Format::Gzip,
+            "z.tar.gz",
+            &gz,
+            &budget,
+            &|_| 2 << 20,
+            &mut |_| seen += 1,
+        );
+        assert!(
+            matches!(r, Err(Stop::Budget(_))),
+            "{r:?} gz={} seen={seen}",
+            gz.len()
+        );
+        assert!(seen < 80, "{seen}");
     }
 
     #[test]

@@ -338,7 +338,7 @@ impl Gate<'_> {
         depth: u8,
         budget: Option<&archive::Budget>,
     ) -> Outcome {
-        let own = archive::Budget::default();
+        let own = archive::Budget::for_archive(bytes.len());
         let budget = budget.unwrap_or(&own);
         let max = self.max_file_size;
         // A nested archive may exceed the size limit (it is bounded by the budget).
