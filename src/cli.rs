@@ -324,6 +324,7 @@ impl ScanArgs {
                 no_ignore: self.no_ignore,
                 follow: self.follow,
                 threads: self.common.threads.unwrap_or(0),
+                progress: std::io::stderr().is_terminal() && !self.common.verbose,
             })
         };
         cmd::scan::ScanSettings {

@@ -146,6 +146,43 @@ pub fn load_rules(s: &RuleSettings, policy: Option<&Policy>) -> Result<RuleSet> 
     Ok(set)
 }
 
+/// Runs `f`, showing on stderr how many files and bytes `stats` has counted so far once it
+/// has run for a second (a large tree, a release archive, an image), when `enabled`.
+pub fn with_progress<T>(enabled: bool, stats: &Stats, f: impl FnOnce() -> T) -> T {
+    if !enabled {
+        return f();
+    }
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let started = Instant::now();
+            let mut pb: Option<indicatif::ProgressBar> = None;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                if started.elapsed().as_secs() < 1 {
+                    continue;
+                }
+                let bar = pb.get_or_insert_with(|| {
+                    let b = indicatif::ProgressBar::new_spinner();
+                    b.enable_steady_tick(std::time::Duration::from_millis(120));
+                    b
+                });
+                bar.set_message(format!(
+                    "scanning: {} files, {}",
+                    stats.files(),
+                    human_bytes(stats.bytes())
+                ));
+            }
+            if let Some(b) = pb {
+                b.finish_and_clear();
+            }
+        });
+        let out = f();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        out
+    })
+}
+
 fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
     let mut v = n as f64;

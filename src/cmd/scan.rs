@@ -29,6 +29,8 @@ pub struct PathsScan {
     pub no_ignore: bool,
     pub follow: bool,
     pub threads: usize,
+    /// Show a progress line on stderr (a terminal) while a long scan runs.
+    pub progress: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -129,7 +131,8 @@ fn collect_paths(s: &ScanSettings, p: &PathsScan) -> Result<Scanned> {
             follow: p.follow,
             threads: p.threads,
         };
-        findings.extend(source::fs::scan(&opts, &gate));
+        let found = super::with_progress(p.progress, &stats, || source::fs::scan(&opts, &gate));
+        findings.extend(found);
     }
     keep_until_exit(detector);
     Ok(Scanned {
