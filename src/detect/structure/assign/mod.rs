@@ -240,7 +240,18 @@ impl Assignments {
                 };
                 push(out, FieldKind::Token, c);
             }
-            (Want::Secrets, NameClass::Authorization) => authorization(data, (vs, ve), base, out),
+            (Want::Secrets, NameClass::Authorization) => {
+                // A bare credential only right after the header's own name.
+                let last = name
+                    .rsplit(|b: &u8| !b.is_ascii_alphanumeric())
+                    .find(|w| !w.is_empty());
+                let gap = &data[p.name.1.min(vs)..vs];
+                let bare_ok = last.is_some_and(|w| w.eq_ignore_ascii_case(b"authorization"))
+                    && gap
+                        .iter()
+                        .all(|b| b.is_ascii_whitespace() || matches!(b, b':' | b'"' | b'\''));
+                authorization(data, (vs, ve), base, bare_ok, out)
+            }
             _ => {}
         }
     }
@@ -248,9 +259,25 @@ impl Assignments {
 
 /// `Basic <base64 user:password>`: the password, decoded; `Bearer <token>` and other
 /// schemes: the credential, if it looks generated.
-fn authorization(data: &[u8], (vs, ve): (usize, usize), base: Confidence, out: &mut Vec<Field>) {
+fn authorization(
+    data: &[u8],
+    (vs, ve): (usize, usize),
+    base: Confidence,
+    bare_ok: bool,
+    out: &mut Vec<Field>,
+) {
     let v = &data[vs..ve];
     let Some(sp) = v.iter().position(|b| b.is_ascii_whitespace()) else {
+        // A bare credential without a scheme (`Authorization: 5eb4223e-...`), of a token's
+        // alphabet (not a format string's `%.*s`).
+        let alphabet = v
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~+/=".contains(b));
+        if bare_ok && alphabet && (is_uuid(v) || v.len() >= 16 && filter::looks_random(v)) {
+            let mut f = Field::plain(vs, ve, FieldKind::Token, base.max(Confidence::Medium));
+            f.min_len = 16;
+            out.push(f);
+        }
         return;
     };
     let scheme = v[..sp].to_ascii_lowercase();
@@ -510,6 +537,26 @@ mod tests {
             "curl -H 'Authorization: Basic ZGVwbG95OldpbnRlcjIwMjAh' https://x",
         );
         assert_eq!(f, vec![("Winter2020!".into(), Confidence::Medium)]);
+        // A bare credential right after the header's name, and any header after `-H`.
+        let f = found(
+            &SECRETS,
+            "notes.sh",
+            "curl --header 'Authorization:  5eb4223e-5008-46e5-be67-c7b8f2732305' https://x",
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        let f = found(
+            &SECRETS,
+            "notes.sh",
+            "curl -H \"apikey: c4ed6c21-9dd5-4a05-8e3f-c56d1151cce8\" https://x",
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        // Not a format string, nor a value further along a Digest header.
+        for line in [
+            "h = printf(\"Authorization: %.*s4-HMAC-SHA256 \", x);",
+            "Authorization: Digest username=\"fddc3bc7b753b73ab0848fd83cb20cbbca971258eb8d20c941dd5e0b\"",
+        ] {
+            assert!(found(&SECRETS, "notes.txt", line).is_empty(), "{line}");
+        }
     }
 
     #[test]

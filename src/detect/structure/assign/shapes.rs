@@ -71,8 +71,14 @@ pub fn next_line_element(data: &[u8], le: usize, name: &[u8]) -> Option<(usize, 
 /// `'Authorization: Basic ...'`, `"X-Api-Key: ..."`: an HTTP header written as one string
 /// (`curl -H`, a list of headers).
 pub fn headers_in_strings(toks: &[Token], data: &[u8], out: &mut Vec<Pair>) {
-    for t in toks {
+    for (i, t) in toks.iter().enumerate() {
         let Tok::Str(q) = t.tok else { continue };
+        // After curl's `-H`/`--header`, any name is a header's (`Token`, `apikey`).
+        let after_flag = i > 0
+            && matches!(
+                &data[toks[i - 1].start..toks[i - 1].end],
+                b"-H" | b"--header"
+            );
         let s = &data[t.start..t.end];
         let Some(colon) = s.iter().position(|&b| b == b':') else {
             continue;
@@ -82,7 +88,7 @@ pub fn headers_in_strings(toks: &[Token], data: &[u8], out: &mut Vec<Pair>) {
         let header_like = !name.is_empty()
             && name[0].is_ascii_alphabetic()
             && name.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-')
-            && (name.contains(&b'-') || name.eq_ignore_ascii_case(b"authorization"))
+            && (name.contains(&b'-') || name.eq_ignore_ascii_case(b"authorization") || after_flag)
             && !s[colon..].contains(&b'\\');
         let vs = t.start
             + colon
