@@ -136,6 +136,10 @@ pub struct Worker {
     scratch: Scratch,
     buf: Vec<u8>,
     pub found: Vec<Finding>,
+    /// For the next item only: byte ranges of its content worth matching (the lines a
+    /// staged change adds); empty for all of it. Archive members and decoded UTF-16 text
+    /// are matched whole.
+    pub focus: Vec<(usize, usize)>,
 }
 
 /// The gate of one scan: shared by every worker thread.
@@ -181,6 +185,7 @@ impl Gate<'_> {
         depth: u8,
         budget: Option<&archive::Budget>,
     ) -> Outcome {
+        let focus = std::mem::take(&mut w.focus);
         let path = item.path;
         match item.kind {
             Kind::File => {}
@@ -219,6 +224,7 @@ impl Gate<'_> {
             scratch,
             buf,
             found,
+            ..
         } = w;
         let data = match content.read(max, buf) {
             Ok(d) => d,
@@ -268,7 +274,9 @@ impl Gate<'_> {
         }
         self.stats.scanned(data.len());
         let target = Target { path, data, commit };
+        scratch.focus = focus;
         self.detector.detect_content(&target, scratch, found);
+        scratch.focus.clear();
         Outcome::Scanned
     }
 

@@ -48,4 +48,14 @@ pub struct Scratch {
     pub(super) hits: Vec<Hit>,
     /// Fields of structure rules, reused.
     pub(super) fields: Vec<Field>,
+    /// Byte ranges of the content worth matching (sorted; empty: all of it). Only the lines
+    /// a staged change adds (and one on each side) are reported, so keyword hits elsewhere
+    /// are not followed by line rules; multiline and structure rules see the whole file.
+    pub focus: Vec<(usize, usize)>,
+}
+
+/// Is byte `at` inside one of the sorted ranges of `focus`?
+pub(super) fn in_focus(focus: &[(usize, usize)], at: usize) -> bool {
+    let i = focus.partition_point(|&(_, end)| end <= at);
+    focus.get(i).is_some_and(|&(start, _)| start <= at)
 }

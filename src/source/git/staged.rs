@@ -57,6 +57,21 @@ pub fn scan(repo: &Repo, opts: StagedOptions, gate: &Gate) -> Result<Vec<Finding
             kind,
             origin: Origin::Index,
         };
+        // A modified text file: only its added lines are reported, so only they (and a
+        // line on each side, for values written below their names) are matched.
+        let added = match (opts.all_lines, c.old, kind) {
+            (false, Some(old), Kind::File) => {
+                let old = objects
+                    .blob(&old)
+                    .context("cannot read HEAD's version of a staged file")?
+                    .to_vec();
+                let new = objects.blob(&c.new)?;
+                let added = diff::added_lines(&old, new)?;
+                w.focus = line_ranges(new, &added);
+                Some(added)
+            }
+            _ => None,
+        };
         let start = w.found.len();
         gate.scan(
             &item,
@@ -66,17 +81,40 @@ pub fn scan(repo: &Repo, opts: StagedOptions, gate: &Gate) -> Result<Vec<Finding
             },
             &mut w,
         );
-        if let (false, Some(old), true) = (opts.all_lines, c.old, w.found.len() > start) {
-            let old = objects
-                .blob(&old)
-                .context("cannot read HEAD's version of a staged file")?
-                .to_vec();
-            let new = objects.blob(&c.new)?;
-            let added = diff::added_lines(&old, new)?;
+        w.focus.clear();
+        if let Some(added) = added {
             keep_added(&mut w.found, start, &added);
         }
     }
     Ok(w.found)
+}
+
+/// Byte ranges of lines `added` (1-based, sorted) of `data`, each with a line on either
+/// side, merged; `(0, 0)` alone (nothing to match) when nothing is added.
+fn line_ranges(data: &[u8], added: &[usize]) -> Vec<(usize, usize)> {
+    if added.is_empty() {
+        return vec![(0, 0)];
+    }
+    let mut starts = vec![0];
+    starts.extend(memchr::memchr_iter(b'\n', data).map(|i| i + 1));
+    let line = |n: usize| -> (usize, usize) {
+        let s = starts
+            .get(n.saturating_sub(1))
+            .copied()
+            .unwrap_or(data.len());
+        let e = starts.get(n).copied().unwrap_or(data.len());
+        (s, e)
+    };
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for &n in added {
+        let (s, _) = line(n.saturating_sub(1).max(1));
+        let (_, e) = line(n + 1);
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
 }
 
 /// Of `found[start..]`, keeps the findings on lines the change adds (`added` sorted), and
@@ -89,4 +127,19 @@ fn keep_added(found: &mut Vec<Finding>, start: usize, added: &[usize]) {
             || f.secret.is_empty()
             || (f.line..=f.end_line).any(|l| added.binary_search(&l).is_ok())
     });
+}
+
+#[cfg(test)]
+mod focus_tests {
+    use super::line_ranges;
+
+    #[test]
+    fn added_lines_with_a_line_each_side_merged() {
+        let data = b"l1\nl2\nl3\nl4\nl5\nl6\nl7\n";
+        // Line 1: lines 1-2; line 4: lines 3-5, touching them; line 5 extends to line 6.
+        assert_eq!(line_ranges(data, &[1, 4, 5]), vec![(0, 18)]);
+        assert_eq!(line_ranges(data, &[1, 5]), vec![(0, 6), (9, 18)]);
+        assert_eq!(line_ranges(data, &[7]), vec![(15, 21)]);
+        assert_eq!(line_ranges(data, &[]), vec![(0, 0)]);
+    }
 }
