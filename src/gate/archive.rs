@@ -253,9 +253,19 @@ pub fn members(
     match format {
         Format::Zip => {
             let mut zip = zip::ZipArchive::new(io::Cursor::new(data)).map_err(|e| broken(&e))?;
+            // A member that cannot be read (encrypted, corrupt) is named at the end; the
+            // others are still scanned.
+            let (mut unreadable, mut first) = (0usize, None);
             for i in 0..zip.len() {
                 budget.member()?;
-                let mut f = zip.by_index(i).map_err(|e| broken(&e))?;
+                let mut f = match zip.by_index(i) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        unreadable += 1;
+                        first.get_or_insert_with(|| e.to_string());
+                        continue;
+                    }
+                };
                 if f.is_dir() {
                     continue;
                 }
@@ -265,11 +275,15 @@ pub fn members(
                 } else {
                     MemberKind::File
                 };
+                buf.clear();
                 if kind == MemberKind::File {
-                    read_bounded(&mut f, limit(&name), &mut buf).map_err(|e| broken(&e))?;
+                    let cap = limit(&name).min(budget.bytes.get());
+                    if let Err(e) = read_bounded(&mut f, cap, &mut buf) {
+                        unreadable += 1;
+                        first.get_or_insert_with(|| format!("{name}: {e}"));
+                        continue;
+                    }
                     budget.spend(buf.len() as u64)?;
-                } else {
-                    buf.clear();
                 }
                 each(Member {
                     name: &name,
@@ -277,7 +291,12 @@ pub fn members(
                     data: &buf,
                 });
             }
-            Ok(())
+            match first {
+                Some(e) => Err(Stop::Broken(format!(
+                    "{unreadable} member(s) unreadable: {e}"
+                ))),
+                None => Ok(()),
+            }
         }
         Format::Tar => tar_members(io::Cursor::new(data), budget, limit, each),
         Format::Gzip | Format::Bzip2 | Format::Xz | Format::Zstd => {
@@ -349,7 +368,8 @@ fn tar_members(
         };
         buf.clear();
         if kind == MemberKind::File {
-            read_bounded(&mut e, limit(&name), &mut buf).map_err(|e| broken(&e))?;
+            let cap = limit(&name).min(budget.bytes.get());
+            read_bounded(&mut e, cap, &mut buf).map_err(|e| broken(&e))?;
             budget.spend(buf.len() as u64)?;
         }
         each(Member {
@@ -484,6 +504,36 @@ mod tests {
             gz.len()
         );
         assert!(seen < 80, "{seen}");
+    }
+
+    #[test]
+    fn a_corrupt_member_does_not_hide_the_others() {
+        let mut w = zip::ZipWriter::new(io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("bad.txt", opts).unwrap();
+        let noise: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
+        w.write_all(&noise).unwrap();
+        w.start_file("good.txt", opts).unwrap();
+        w.write_all(b"fine").unwrap();
+        let mut z = w.finish().unwrap().into_inner();
+        // Garble the middle of bad.txt's compressed bytes.
+        for b in &mut z[200..260] {
+            *b = 0xFF;
+        }
+        let mut seen = Vec::new();
+        let r = members(
+            Format::Zip,
+            "a.zip",
+            &z,
+            &Budget::default(),
+            &|_| 1 << 20,
+            &mut |m| seen.push(m.name.to_string()),
+        );
+        assert!(matches!(r, Err(Stop::Broken(_))), "{r:?}");
+        assert_eq!(seen, ["good.txt"], "{r:?}");
     }
 
     #[test]
