@@ -38,36 +38,10 @@ impl Extractor for GitCredentials {
 mod tests {
     use super::*;
     use crate::detect::structure::field::FieldKind;
-
-    type Found = (
-        String,
-        Option<String>,
-        Option<&'static str>,
-        FieldKind,
-        Option<String>,
-    );
+    use crate::detect::structure::testing::{self, s, Found};
 
     fn found(data: &[u8]) -> Vec<Found> {
-        let mut out = Vec::new();
-        GitCredentials.extract(".git-credentials", data, &mut out);
-        out.iter()
-            .map(|f| {
-                assert_eq!((f.confidence, f.min_len), (Confidence::High, 1));
-                (
-                    String::from_utf8_lossy(&data[f.start..f.end]).into_owned(),
-                    f.value
-                        .as_ref()
-                        .map(|v| String::from_utf8_lossy(v).into_owned()),
-                    f.encoding,
-                    f.kind,
-                    f.host.clone(),
-                )
-            })
-            .collect()
-    }
-
-    fn s(x: &str) -> String {
-        x.to_string()
+        testing::found(&GitCredentials, ".git-credentials", data)
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub mod s3cfg_boto;
 pub mod sftp_json;
 pub mod terraform_state;
 pub mod terraformrc;
+#[cfg(test)]
+pub mod testing;
 pub mod text;
 pub mod tfvars;
 pub mod vault_token;

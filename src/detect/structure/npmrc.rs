@@ -95,36 +95,10 @@ impl Extractor for Npmrc {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    type Found = (
-        String,
-        Option<String>,
-        Option<&'static str>,
-        FieldKind,
-        Option<String>,
-    );
+    use crate::detect::structure::testing::{self, s, Found};
 
     fn found(data: &[u8]) -> Vec<Found> {
-        let mut out = Vec::new();
-        Npmrc.extract(".npmrc", data, &mut out);
-        out.iter()
-            .map(|f| {
-                assert_eq!((f.min_len, f.confidence), (1, Confidence::High));
-                (
-                    String::from_utf8_lossy(&data[f.start..f.end]).into_owned(),
-                    f.value
-                        .as_ref()
-                        .map(|v| String::from_utf8_lossy(v).into_owned()),
-                    f.encoding,
-                    f.kind,
-                    f.host.clone(),
-                )
-            })
-            .collect()
-    }
-
-    fn s(x: &str) -> String {
-        x.to_string()
+        testing::found(&Npmrc, ".npmrc", data)
     }
 
     #[test]

@@ -67,27 +67,10 @@ fn is_elided(v: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::structure::testing::{self, s};
 
     fn found(data: &[u8]) -> Vec<(String, FieldKind, Option<String>)> {
-        let mut out = Vec::new();
-        Pypirc.extract(".pypirc", data, &mut out);
-        out.iter()
-            .map(|f| {
-                assert_eq!(
-                    (f.min_len, &f.value, f.encoding, f.confidence),
-                    (1, &None, None, Confidence::High)
-                );
-                (
-                    String::from_utf8_lossy(&data[f.start..f.end]).into_owned(),
-                    f.kind,
-                    f.host.clone(),
-                )
-            })
-            .collect()
-    }
-
-    fn s(x: &str) -> String {
-        x.to_string()
+        testing::found_plain(&Pypirc, ".pypirc", data)
     }
 
     #[test]

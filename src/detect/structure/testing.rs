@@ -1,0 +1,57 @@
+//! What the extractors' unit tests share: running an extractor on a file and writing its
+//! fields out as strings, checking on the way what every field of a credential file shares.
+
+use super::field::{Extractor, FieldKind};
+use crate::rules::Confidence;
+
+/// A field as the text written, the secret when it differs from it, its encoding, its
+/// kind and its host.
+pub type Found = (
+    String,
+    Option<String>,
+    Option<&'static str>,
+    FieldKind,
+    Option<String>,
+);
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// The fields `x` finds in `data` at `path`, each of high confidence and any length.
+pub fn found(x: &dyn Extractor, path: &str, data: &[u8]) -> Vec<Found> {
+    let mut out = Vec::new();
+    x.extract(path, data, &mut out);
+    out.iter()
+        .map(|f| {
+            assert_eq!((f.confidence, f.min_len), (Confidence::High, 1));
+            (
+                text(&data[f.start..f.end]),
+                f.value.as_deref().map(text),
+                f.encoding,
+                f.kind,
+                f.host.clone(),
+            )
+        })
+        .collect()
+}
+
+/// The same for a format whose secrets are written as they are (no decoded value, no
+/// encoding): the text written, the kind and the host.
+pub fn found_plain(
+    x: &dyn Extractor,
+    path: &str,
+    data: &[u8],
+) -> Vec<(String, FieldKind, Option<String>)> {
+    found(x, path, data)
+        .into_iter()
+        .map(|(written, value, encoding, kind, host)| {
+            assert_eq!((&value, encoding), (&None, None), "{written}");
+            (written, kind, host)
+        })
+        .collect()
+}
+
+pub fn s(x: &str) -> String {
+    x.to_string()
+}
