@@ -56,21 +56,7 @@ mod tests {
     use super::*;
 
     fn run(path: &str, data: &[u8]) -> Vec<(String, Option<String>)> {
-        let mut out = Vec::new();
-        if Terraformrc.applies(path, data) {
-            Terraformrc.extract(path, data, &mut out);
-        }
-        assert!(out
-            .iter()
-            .all(|f| f.kind == FieldKind::Token && f.confidence == Confidence::High));
-        out.iter()
-            .map(|f| {
-                (
-                    String::from_utf8_lossy(&data[f.start..f.end]).into_owned(),
-                    f.host.clone(),
-                )
-            })
-            .collect()
+        crate::detect::structure::testing::tokens_if_applies(&Terraformrc, path, data)
     }
 
     #[test]

@@ -55,3 +55,22 @@ pub fn found_plain(
 pub fn s(x: &str) -> String {
     x.to_string()
 }
+
+/// For a format of tokens: the fields `x` finds in `data` if it applies to `path`, each a
+/// high-confidence token, as the text written and the host.
+pub fn tokens_if_applies(
+    x: &dyn Extractor,
+    path: &str,
+    data: &[u8],
+) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    if x.applies(path, data) {
+        x.extract(path, data, &mut out);
+    }
+    assert!(out
+        .iter()
+        .all(|f| f.kind == FieldKind::Token && f.confidence == Confidence::High));
+    out.iter()
+        .map(|f| (text(&data[f.start..f.end]), f.host.clone()))
+        .collect()
+}
