@@ -38,11 +38,15 @@ pub fn collect(s: &HistorySettings) -> Result<Scanned> {
     let (policy, ends) = policy::for_history(&s.policy_from, repo.git_dir(), &root, range)?;
     let detector = s.rules.detector(Some(&policy), false)?;
     let ignore = crate::policy::ignore_matcher(policy.files.as_ref())?;
-    // Read the baseline now, so that the note below knows every policy file asked for.
-    s.baseline.resolve(Some(&policy))?;
     let mut notes = Vec::new();
     if let Some(e) = &ends {
-        notes.extend(policy::range_note(&policy, repo.git_dir(), e)?);
+        // The baseline is read after the scan; a named one in the checkout is a policy file.
+        let named = s
+            .baseline
+            .file
+            .as_deref()
+            .and_then(|f| policy.named_file(f));
+        notes.extend(policy::range_note(&policy, repo.git_dir(), e, named)?);
     }
     if range.is_some() || policy.commit_of.is_some() {
         escape::note(&format!("leakhound: policy from {}", policy.origin));

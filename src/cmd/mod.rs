@@ -121,17 +121,12 @@ pub fn load_rules(s: &RuleSettings, policy: Option<&Policy>) -> Result<RuleSet> 
             None => Some(ROOT_CONFIG.to_string()),
         };
         if let Some(rel) = rel {
-            let present = match p.files.read(&rel) {
-                Ok(found) => found.is_some(),
-                Err(e) => anyhow::bail!("{}: {e}", p.files.name(&rel)),
-            };
-            if present || s.config.is_some() {
-                config = None;
-                policy_config = Some(PolicyConfig {
-                    files: p.files.clone(),
-                    path: rel,
-                });
-            }
+            config = None;
+            policy_config = Some(PolicyConfig {
+                files: p.files.clone(),
+                path: rel,
+                optional: s.config.is_none(),
+            });
         }
     }
     let set = RuleSet::load(&LoadOptions {

@@ -95,11 +95,13 @@ pub fn for_history(
 }
 
 /// The note for a range that changes the files the policy was read from (or the default
-/// policy files): named, and said to apply only once merged. `None` when it changes none.
+/// policy files, or `baseline`, a baseline named inside the checkout): named, and said to
+/// apply only once merged. `None` when it changes none.
 pub fn range_note(
     policy: &Policy,
     git_dir: &Path,
     ends: &git_policy::RangeEnds,
+    baseline: Option<String>,
 ) -> Result<Option<Note>> {
     let mut paths: Vec<String> = vec![
         policy::CONFIG.into(),
@@ -107,6 +109,7 @@ pub fn range_note(
         policy::IGNORE.into(),
     ];
     paths.extend(policy.files.asked());
+    paths.extend(baseline);
     let changed = git_policy::changed(git_dir, &ends.base, &ends.head, &paths)?;
     if changed.is_empty() {
         return Ok(None);

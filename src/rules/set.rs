@@ -76,6 +76,8 @@ pub struct PolicyConfig {
     pub files: Arc<dyn PolicyFiles>,
     /// The config's path within the policy's root.
     pub path: String,
+    /// The config looked for by its default name, rather than named: absent is no config.
+    pub optional: bool,
 }
 
 impl std::fmt::Debug for PolicyConfig {
@@ -250,6 +252,7 @@ fn read_policy_layer(
     files: &dyn PolicyFiles,
     rel: &str,
     depth: usize,
+    optional: bool,
 ) -> Result<Vec<(String, Layer)>, ConfigError> {
     let file = files.name(rel);
     if depth > 4 {
@@ -263,6 +266,7 @@ fn read_policy_layer(
             file: file.clone(),
             message: "not UTF-8 text".into(),
         })?,
+        Ok(None) if optional => return Ok(Vec::new()),
         Ok(None) => {
             let err = std::io::Error::from(std::io::ErrorKind::NotFound);
             return Err(ConfigError::Read { file, err });
@@ -281,7 +285,7 @@ fn read_policy_layer(
                 ),
             });
         };
-        layers = read_policy_layer(files, &next, depth + 1)?;
+        layers = read_policy_layer(files, &next, depth + 1, false)?;
     }
     layers.push((file, layer));
     Ok(layers)
@@ -305,7 +309,7 @@ impl RuleSet {
         }
         let layers = match (&opts.config, &opts.policy_config) {
             (Some(p), _) => read_layer(p, 0)?,
-            (None, Some(pc)) => read_policy_layer(pc.files.as_ref(), &pc.path, 0)?,
+            (None, Some(pc)) => read_policy_layer(pc.files.as_ref(), &pc.path, 0, pc.optional)?,
             (None, None) => Vec::new(),
         };
         let mut rules: Vec<Rule> = builtin_rules;
