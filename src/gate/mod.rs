@@ -91,6 +91,16 @@ pub enum Origin<'a> {
     Commit(&'a str),
 }
 
+impl<'a> Origin<'a> {
+    /// The introducing commit of a history blob.
+    pub fn commit(self) -> Option<&'a str> {
+        match self {
+            Origin::Commit(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
 /// One thing a source found: its reported path (`/`-separated, relative to the scanned
 /// root), its kind and its provenance.
 #[derive(Debug, Clone, Copy)]
@@ -236,10 +246,7 @@ impl Gate<'_> {
         if data.starts_with(LFS_POINTER) {
             return Outcome::Skipped(Skip::LfsPointer);
         }
-        let commit = match item.origin {
-            Origin::Commit(c) => Some(c),
-            _ => None,
-        };
+        let commit = item.origin.commit();
         if let Some(format) = archive::sniff(data) {
             if depth < self.max_archive_depth {
                 let bytes = data.to_vec();
@@ -320,14 +327,10 @@ impl Gate<'_> {
                     return Outcome::Skipped(Skip::TooLarge);
                 }
                 self.stats.scanned(bytes.len());
-                let commit = match item.origin {
-                    Origin::Commit(c) => Some(c),
-                    _ => None,
-                };
                 let target = Target {
                     path: item.path,
                     data: &bytes,
-                    commit,
+                    commit: item.origin.commit(),
                 };
                 self.detector
                     .detect_content(&target, &mut w.scratch, &mut w.found);
