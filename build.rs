@@ -22,9 +22,9 @@ fn lit(s: &str) -> String {
     format!("{s:?}")
 }
 
-fn opt_str(o: &Option<String>) -> String {
+fn opt_str<S: AsRef<str>>(o: &Option<S>) -> String {
     match o {
-        Some(s) => format!("Some({}.into())", lit(s)),
+        Some(s) => format!("Some({}.into())", lit(s.as_ref())),
         None => "None".into(),
     }
 }
@@ -32,6 +32,21 @@ fn opt_str(o: &Option<String>) -> String {
 fn strs(v: &[String]) -> String {
     let items: Vec<String> = v.iter().map(|s| format!("{}.into()", lit(s))).collect();
     format!("vec![{}]", items.join(", "))
+}
+
+/// A borrowed list of borrowed strings, built in a `const` so that it lives in the binary.
+fn text_list(v: &[syntax::Text]) -> String {
+    if v.is_empty() {
+        return "std::borrow::Cow::Borrowed(&[])".into();
+    }
+    let items: Vec<String> = v
+        .iter()
+        .map(|s| format!("std::borrow::Cow::Borrowed({})", lit(s)))
+        .collect();
+    format!(
+        "std::borrow::Cow::Borrowed({{ const L: &[Text] = &[{}]; L }})",
+        items.join(", ")
+    )
 }
 
 fn allowlist(a: &AllowlistSyntax) -> String {
@@ -70,6 +85,13 @@ fn check_regex(file: &str, id: &str, what: &str, src: &str) -> usize {
 }
 
 fn rule(file: &str, r: &RuleSyntax) -> String {
+    for k in r.keywords.iter() {
+        assert!(
+            !k.is_empty() && !k.bytes().any(|b| b.is_ascii_uppercase()),
+            "rules/{file}: rule {:?}: keyword {k:?} must be non-empty and lower-case",
+            r.id
+        );
+    }
     let captures = r
         .regex
         .as_deref()
@@ -112,10 +134,10 @@ fn rule(file: &str, r: &RuleSyntax) -> String {
         opt_str(&r.regex),
         r.secret_group,
         r.entropy,
-        strs(&r.keywords),
+        text_list(&r.keywords),
         opt_str(&r.path),
         opt_str(&r.structure),
-        strs(&r.tags),
+        text_list(&r.tags),
         opt_str(&r.severity),
         opt_str(&r.confidence),
         opt_str(&r.checksum),
@@ -152,7 +174,7 @@ fn builtin_rules() -> String {
          /// rules' examples.\npub type MakeLayer = fn(bool) -> ConfigSyntax;\n",
     );
     let mut table = String::from(
-        "/// Every embedded rules file: its name and a function building its contents, parsed and\n\
+        "/// Every embedded rules file: its path (`rules/NAME.toml`) and a function building its contents, parsed and\n\
          /// validated at build time; one file at a time, so that each file's syntax is dropped\n\
          /// before the next is built. Examples are built only when asked for (`rules --check`).\n\
          pub static LAYERS: &[(&str, MakeLayer)] = &[\n",
@@ -181,9 +203,14 @@ fn builtin_rules() -> String {
             rules.join(", "),
             allowlists(&globals)
         );
-        let _ = writeln!(table, "    ({}, layer_{i}),", lit(n));
+        let _ = writeln!(table, "    ({}, layer_{i}),", lit(&format!("rules/{n}")));
     }
     table.push_str("];\n");
+    let _ = writeln!(
+        table,
+        "/// How many rules the embedded files hold.\npub const RULE_COUNT: usize = {};",
+        ids.len()
+    );
     out.push_str(&table);
     out
 }

@@ -28,15 +28,15 @@ pub fn check(file: Option<PathBuf>) -> Result<i32> {
     let own: Vec<&str> = set
         .rules
         .iter()
-        .filter(|r| set.config_files.contains(&r.origin))
-        .map(|r| r.id.as_str())
+        .filter(|r| set.config_files.iter().any(|f| *f == r.origin))
+        .map(|r| r.id.as_ref())
         .collect();
     let kept_defaults = set.rules.len() - own.len();
     let disabled: Vec<&str> = defaults
         .rules
         .iter()
         .filter(|d| set.get(&d.id).is_none())
-        .map(|d| d.id.as_str())
+        .map(|d| d.id.as_ref())
         .collect();
     println!("{}: valid", crate::report::escape::visible(&shown));
     println!("  rules in force: {}", set.rules.len());

@@ -25,7 +25,7 @@ pub struct RulesSettings {
 struct RuleRow<'a> {
     id: &'a str,
     description: &'a str,
-    keywords: &'a [String],
+    keywords: &'a [crate::rules::syntax::Text],
     severity: &'a str,
     confidence: &'a str,
     origin: &'a str,

@@ -180,7 +180,7 @@ impl Allowlist {
             .paths
             .iter()
             .map(|p| match dialect {
-                Dialect::Trusted => Ok(PathMatcher::Regex(Pattern::trusted(p))),
+                Dialect::Trusted => Ok(PathMatcher::Regex(Pattern::trusted(p.clone()))),
                 Dialect::Native => {
                     PathMatcher::parse(p).map_err(|e| format!("allowlist path {p:?}: {e}"))
                 }

@@ -2,7 +2,7 @@
 
 use super::allowlist::Allowlist;
 use super::pattern::{Dialect, Pattern};
-use super::syntax::RuleSyntax;
+use super::syntax::{RuleSyntax, Text, TextList};
 use serde::Serialize;
 use std::fmt;
 
@@ -17,12 +17,9 @@ pub enum Confidence {
 
 impl Confidence {
     pub fn parse(s: &str) -> Option<Confidence> {
-        match s.to_ascii_lowercase().as_str() {
-            "low" => Some(Confidence::Low),
-            "medium" => Some(Confidence::Medium),
-            "high" => Some(Confidence::High),
-            _ => None,
-        }
+        [Confidence::Low, Confidence::Medium, Confidence::High]
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s))
     }
     pub fn as_str(self) -> &'static str {
         match self {
@@ -57,13 +54,14 @@ pub enum Severity {
 
 impl Severity {
     pub fn parse(s: &str) -> Option<Severity> {
-        match s.to_ascii_lowercase().as_str() {
-            "low" => Some(Severity::Low),
-            "medium" => Some(Severity::Medium),
-            "high" => Some(Severity::High),
-            "critical" => Some(Severity::Critical),
-            _ => None,
-        }
+        [
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ]
+        .into_iter()
+        .find(|v| v.as_str().eq_ignore_ascii_case(s))
     }
     pub fn as_str(self) -> &'static str {
         match self {
@@ -112,19 +110,19 @@ impl Checksum {
 
 #[derive(Debug)]
 pub struct Rule {
-    pub id: String,
-    pub description: String,
+    pub id: Text,
+    pub description: Text,
     pub regex: Option<Pattern>,
     /// Capture group holding the secret (0 is the whole match); `None`: the first group that
     /// took part in the match, else the whole match.
     pub secret_group: Option<usize>,
     pub entropy: Option<f64>,
     /// Lower-case literals, one of which must occur for the rule to be tried.
-    pub keywords: Vec<String>,
+    pub keywords: TextList,
     pub path: Option<Pattern>,
     /// The credential-file format (an extractor's name) that finds this rule's values.
-    pub structure: Option<String>,
-    pub tags: Vec<String>,
+    pub structure: Option<Text>,
+    pub tags: TextList,
     pub severity: Severity,
     pub confidence: Confidence,
     pub checksum: Option<Checksum>,
@@ -135,18 +133,19 @@ pub struct Rule {
     pub skip_report: bool,
     pub allowlists: Vec<Allowlist>,
     /// The file the rule came from (`rules/aws.toml`, or a config path).
-    pub origin: String,
+    pub origin: Text,
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
-    pub example_path: Option<String>,
+    pub example_path: Option<Text>,
 }
 
 impl Rule {
     /// Validates a rule read in `dialect` (the embedded defaults skip the regex parse). The
     /// error names the problem; the caller adds file and id.
-    pub fn from_syntax(mut s: RuleSyntax, origin: &str, dialect: Dialect) -> Result<Rule, String> {
-        // The embedded rules were parsed by the build: their strings are moved, not copied.
-        let parse = |src: String| match dialect {
+    pub fn from_syntax(mut s: RuleSyntax, origin: &Text, dialect: Dialect) -> Result<Rule, String> {
+        // The embedded rules were parsed by the build: their strings are borrowed from the
+        // binary, neither parsed nor copied.
+        let parse = |src: Text| match dialect {
             Dialect::Trusted => Ok(Pattern::trusted(src)),
             _ => Pattern::parse_as(&src, dialect),
         };
@@ -200,8 +199,18 @@ impl Rule {
             allowlists.push(Allowlist::build(a, dialect)?);
         }
         let mut keywords = std::mem::take(&mut s.keywords);
-        keywords.retain(|k| !k.is_empty());
-        keywords.iter_mut().for_each(|k| k.make_ascii_lowercase());
+        // Keywords match lower-cased text: the embedded ones are lower-case already (checked
+        // by the build), so they stay borrowed.
+        if keywords
+            .iter()
+            .any(|k| k.is_empty() || k.bytes().any(|b| b.is_ascii_uppercase()))
+        {
+            let owned = keywords.to_mut();
+            owned.retain(|k| !k.is_empty());
+            owned
+                .iter_mut()
+                .for_each(|k| *k = Text::Owned(k.to_ascii_lowercase()));
+        }
         Ok(Rule {
             description: s.description.take().unwrap_or_else(|| s.id.clone()),
             id: s.id,
@@ -222,7 +231,7 @@ impl Rule {
             min_length: s.min_length.unwrap_or(0),
             skip_report: s.skip_report,
             allowlists,
-            origin: origin.to_string(),
+            origin: origin.clone(),
             examples: s.examples,
             negative_examples: s.negative_examples,
         })
@@ -236,7 +245,7 @@ mod tests {
     fn syntax(regex: &str) -> RuleSyntax {
         RuleSyntax {
             id: "t".into(),
-            regex: Some(regex.into()),
+            regex: Some(regex.to_string().into()),
             ..Default::default()
         }
     }
@@ -244,14 +253,14 @@ mod tests {
     #[test]
     fn secret_group_checked() {
         assert_eq!(
-            Rule::from_syntax(syntax("a(b)"), "x", Dialect::Native)
+            Rule::from_syntax(syntax("a(b)"), &"x".into(), Dialect::Native)
                 .unwrap()
                 .secret_group,
             None
         );
         let mut s = syntax("a(b)");
         s.secret_group = Some(2);
-        assert!(Rule::from_syntax(s, "x", Dialect::Native)
+        assert!(Rule::from_syntax(s, &"x".into(), Dialect::Native)
             .unwrap_err()
             .contains("capture"));
     }
@@ -262,6 +271,6 @@ mod tests {
             id: "t".into(),
             ..Default::default()
         };
-        assert!(Rule::from_syntax(s, "x", Dialect::Native).is_err());
+        assert!(Rule::from_syntax(s, &"x".into(), Dialect::Native).is_err());
     }
 }

@@ -13,7 +13,7 @@ use super::allowlist::Allowlist;
 use super::builtin;
 use super::pattern::Dialect;
 use super::rule::Rule;
-use super::syntax::{self, ConfigSyntax};
+use super::syntax::{self, ConfigSyntax, Text};
 use crate::policy::{self, PolicyFiles};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -123,7 +123,7 @@ fn parse_layer(file: &str, src: &str) -> Result<Layer, ConfigError> {
     let gitleaks =
         toml::from_str::<toml::Table>(src).is_ok_and(|doc| syntax::is_gitleaks_dialect(&doc));
     build_layer(
-        file,
+        &Text::Owned(file.to_string()),
         syntax,
         if gitleaks {
             Dialect::Go
@@ -135,7 +135,7 @@ fn parse_layer(file: &str, src: &str) -> Result<Layer, ConfigError> {
 
 /// Validates a parsed file. The embedded rules (`Dialect::Trusted`) were validated by the
 /// build and compile lazily.
-fn build_layer(file: &str, syntax: ConfigSyntax, dialect: Dialect) -> Result<Layer, ConfigError> {
+fn build_layer(file: &Text, syntax: ConfigSyntax, dialect: Dialect) -> Result<Layer, ConfigError> {
     let builtin = dialect == Dialect::Trusted;
     let lenient = dialect == Dialect::Go;
     let mut warnings = Vec::new();
@@ -149,14 +149,14 @@ fn build_layer(file: &str, syntax: ConfigSyntax, dialect: Dialect) -> Result<Lay
         if !builtin && (id.chars().any(char::is_control) || id.trim_start().starts_with(':')) {
             return Err(ConfigError::Rule {
                 file: file.to_string(),
-                id,
+                id: id.into_owned(),
                 message: "a rule id may not hold control characters or begin with ':'".into(),
             });
         }
         if !builtin && !seen.insert(id.clone()) {
             return Err(ConfigError::Duplicate {
                 file: file.to_string(),
-                id,
+                id: id.into_owned(),
             });
         }
         if !rs.required.is_empty() {
@@ -167,7 +167,7 @@ fn build_layer(file: &str, syntax: ConfigSyntax, dialect: Dialect) -> Result<Lay
         }
         let rule_err = |message: String| ConfigError::Rule {
             file: file.to_string(),
-            id: id.clone(),
+            id: id.to_string(),
             message,
         };
         let rule = match Rule::from_syntax(rs, file, dialect) {
@@ -299,11 +299,14 @@ impl RuleSet {
 
     pub fn load(opts: &LoadOptions) -> Result<RuleSet, ConfigError> {
         let mut set = RuleSet::default();
-        let mut builtin_rules = Vec::new();
+        let mut builtin_rules = Vec::with_capacity(builtin::RULE_COUNT);
         let mut default_allow = Vec::new();
-        for (name, make) in builtin::LAYERS {
-            let file = format!("rules/{name}");
-            let layer = build_layer(&file, make(opts.with_examples), Dialect::Trusted)?;
+        for (file, make) in builtin::LAYERS {
+            let layer = build_layer(
+                &Text::Borrowed(file),
+                make(opts.with_examples),
+                Dialect::Trusted,
+            )?;
             builtin_rules.extend(layer.rules);
             default_allow.extend(layer.allowlists);
         }
@@ -324,7 +327,7 @@ impl RuleSet {
             if replace {
                 rules.clear();
             }
-            let mut index: HashMap<String, usize> = rules
+            let mut index: HashMap<Text, usize> = rules
                 .iter()
                 .enumerate()
                 .map(|(i, r)| (r.id.clone(), i))

@@ -5,6 +5,13 @@
 //! named by the TOML error), so a typo never silently disables a rule.
 
 use serde::Deserialize;
+use std::borrow::Cow;
+
+/// A rule's text: borrowed from the binary for the embedded rules (no allocation at
+/// start-up), owned when read from a user's file.
+pub type Text = Cow<'static, str>;
+/// A list of [`Text`], borrowed as a whole for the embedded rules.
+pub type TextList = Cow<'static, [Text]>;
 
 /// One configuration or rules file.
 #[derive(Debug, Default, Deserialize)]
@@ -88,26 +95,26 @@ pub struct ExtendSyntax {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSyntax {
-    pub id: String,
-    pub description: Option<String>,
-    pub regex: Option<String>,
+    pub id: Text,
+    pub description: Option<Text>,
+    pub regex: Option<Text>,
     #[serde(alias = "secretGroup")]
     pub secret_group: Option<usize>,
     pub entropy: Option<f64>,
     #[serde(default)]
-    pub keywords: Vec<String>,
+    pub keywords: TextList,
     /// Regex on the file path: the rule only applies to matching paths (or, without a
     /// `regex`, reports the file itself).
-    pub path: Option<String>,
+    pub path: Option<Text>,
     /// A credential-file format whose structure says where the secret is (`pgpass`,
     /// `docker-config`): its extractor finds the values instead of a regex.
-    pub structure: Option<String>,
+    pub structure: Option<Text>,
     #[serde(default)]
-    pub tags: Vec<String>,
-    pub severity: Option<String>,
-    pub confidence: Option<String>,
+    pub tags: TextList,
+    pub severity: Option<Text>,
+    pub confidence: Option<Text>,
     /// Offline check of a token's structure (for example `github-crc32`).
-    pub checksum: Option<String>,
+    pub checksum: Option<Text>,
     /// Apply the "looks random, not like words or code" gate to the secret.
     #[serde(default)]
     pub randomness: bool,
@@ -115,7 +122,7 @@ pub struct RuleSyntax {
     #[serde(default)]
     pub password: bool,
     /// Path used when checking this rule's examples (for rules with a `path`).
-    pub example_path: Option<String>,
+    pub example_path: Option<Text>,
     /// Match across lines: run on the whole file, not just around keyword hits.
     #[serde(default)]
     pub multiline: bool,

@@ -371,8 +371,8 @@ pub fn emit(rules: &[Rule], t: &Target, scratch: &mut Scratch, out: &mut Vec<Fin
             line_text = line_text.replace(&encoded, &mask(&encoded));
         }
         out.push(Finding {
-            rule_id: rule.id.clone(),
-            description: rule.description.clone(),
+            rule_id: rule.id.to_string(),
+            description: rule.description.to_string(),
             path: t.path.to_string(),
             line,
             column: col,
@@ -384,7 +384,7 @@ pub fn emit(rules: &[Rule], t: &Target, scratch: &mut Scratch, out: &mut Vec<Fin
             entropy: (c.entropy * 1000.0).round() / 1000.0,
             confidence: c.confidence,
             severity: rule.severity,
-            tags: rule.tags.clone(),
+            tags: rule.tags.iter().map(|t| t.to_string()).collect(),
             encoding: c.encoding.map(str::to_string),
             commit: None,
             occurrences: Vec::new(),
