@@ -63,7 +63,10 @@ pub struct Prefixes {
     first: Vec<u32>,
     /// One-byte keywords, by their byte.
     single: [bool; 256],
-    patterns: Vec<Vec<u8>>,
+    /// The keywords, lower-cased, end to end (one allocation, not one per keyword) ...
+    bytes: Vec<u8>,
+    /// ... and where each one ends in `bytes`.
+    ends: Vec<u32>,
 }
 
 fn triple(a: u8, b: u8, c: u8) -> usize {
@@ -71,23 +74,32 @@ fn triple(a: u8, b: u8, c: u8) -> usize {
     (x.wrapping_mul(0x9E37_79B1) >> 16) as usize
 }
 
+/// Keyword `k` of keywords stored end to end.
+fn pattern<'a>(bytes: &'a [u8], ends: &[u32], k: usize) -> &'a [u8] {
+    let start = if k == 0 { 0 } else { ends[k - 1] as usize };
+    &bytes[start..ends[k] as usize]
+}
+
 fn has(bits: &[u64], i: usize) -> bool {
     bits[i / 64] & (1 << (i % 64)) != 0
 }
 
 impl Prefixes {
-    fn new(patterns: &[String]) -> Prefixes {
-        let patterns: Vec<Vec<u8>> = patterns
-            .iter()
-            .map(|p| p.bytes().map(|c| LOWER[c as usize]).collect())
-            .collect();
+    fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Prefixes {
+        let mut bytes = Vec::new();
+        let mut ends = Vec::with_capacity(patterns.len());
+        for p in patterns {
+            bytes.extend(p.as_ref().iter().map(|&c| LOWER[c as usize]));
+            ends.push(bytes.len() as u32);
+        }
         let mut pairs = vec![0u64; 1024];
         let mut triples = vec![0u64; 1024];
         let mut by_pair = Vec::with_capacity(patterns.len());
         let mut single = [false; 256];
-        for (i, p) in patterns.iter().enumerate() {
+        for i in 0..ends.len() {
+            let p = pattern(&bytes, &ends, i);
             let set = |bits: &mut Vec<u64>, b: usize| bits[b / 64] |= 1 << (b % 64);
-            match p.as_slice() {
+            match p {
                 [] => {}
                 [c] => single[*c as usize] = true,
                 [c, d, rest @ ..] => {
@@ -110,7 +122,8 @@ impl Prefixes {
             by_pair,
             first,
             single,
-            patterns,
+            bytes,
+            ends,
         }
     }
 
@@ -132,7 +145,8 @@ impl Prefixes {
         for i in 0..data.len() {
             let c = LOWER[data[i] as usize];
             if self.single[c as usize] {
-                for (k, p) in self.patterns.iter().enumerate() {
+                for k in 0..self.ends.len() {
+                    let p = pattern(&self.bytes, &self.ends, k);
                     if p.len() == 1 && p[0] == c {
                         push(i, 1, k as u32, out);
                     }
@@ -148,12 +162,13 @@ impl Prefixes {
             if !short && !long {
                 continue;
             }
+            // The keywords starting with this pair: a binary search in the first byte's
+            // bucket, which is sorted by pair (a bucket holds up to a hundred keywords).
             let (lo, hi) = (self.first[c as usize], self.first[c as usize + 1]);
-            for &(p, k) in &self.by_pair[lo as usize..hi as usize] {
-                if p != pair {
-                    continue;
-                }
-                let pat = &self.patterns[k as usize];
+            let bucket = &self.by_pair[lo as usize..hi as usize];
+            let from = bucket.partition_point(|&(p, _)| p < pair);
+            for &(_, k) in bucket[from..].iter().take_while(|&&(p, _)| p == pair) {
+                let pat = pattern(&self.bytes, &self.ends, k as usize);
                 let end = i + pat.len();
                 if end <= data.len()
                     && data[i + 2..end]
@@ -170,7 +185,7 @@ impl Prefixes {
 
 impl Keywords {
     /// `patterns` must be non-empty and lower-case; `large` for trees and histories.
-    pub fn new(patterns: &[String], large: bool) -> Keywords {
+    pub fn new<P: AsRef<[u8]>>(patterns: &[P], large: bool) -> Keywords {
         if large {
             Keywords::Dfa(
                 dfa::Builder::new()

@@ -40,7 +40,10 @@ pub struct Detector {
     /// Per rule: the extractor of a structure rule.
     extractors: Vec<Option<&'static dyn Extractor>>,
     keywords: Option<Keywords>,
-    keyword_rules: Vec<Vec<u32>>,
+    /// The rules each keyword triggers: keyword `k`'s are
+    /// `keyword_rules[keyword_starts[k]..keyword_starts[k + 1]]`.
+    keyword_rules: Vec<u32>,
+    keyword_starts: Vec<u32>,
     unkeyed: Vec<u32>,
     path_only: Vec<u32>,
     /// Structure rules of credential-file formats (known by file name) ...
@@ -49,11 +52,21 @@ pub struct Detector {
     generic: Vec<u32>,
 }
 
+/// A string's first eight bytes as a big-endian number: ordered as the strings are, up to
+/// ties.
+fn prefix_key(s: &str) -> u64 {
+    let mut b = [0u8; 8];
+    let n = s.len().min(8);
+    b[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u64::from_be_bytes(b)
+}
+
 impl Detector {
     pub fn new(rules: RuleSet, options: DetectorOptions) -> Detector {
         crate::rules::pattern::prefer_cheap_builds(options.small_input);
-        // (keyword, rule) pairs, sorted: each keyword once, with the rules it triggers.
-        let mut pairs: Vec<(&str, u32)> = Vec::new();
+        // (keyword, rule) pairs, sorted: each keyword once, with the rules it triggers. The
+        // keyword's first eight bytes, as a number, settle most comparisons cheaply.
+        let mut pairs: Vec<(u64, &str, u32)> = Vec::new();
         let mut unkeyed = Vec::new();
         let mut path_only = Vec::new();
         let extractors: Vec<Option<&'static dyn Extractor>> = rules
@@ -69,22 +82,22 @@ impl Detector {
             } else if r.keywords.is_empty() {
                 unkeyed.push(i);
             } else {
-                pairs.extend(r.keywords.iter().map(|k| (k.as_str(), i)));
+                pairs.extend(r.keywords.iter().map(|k| (prefix_key(k), k.as_ref(), i)));
             }
         }
         pairs.sort_unstable();
         pairs.dedup();
-        let mut patterns: Vec<String> = Vec::new();
-        let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
-        for (k, i) in pairs {
-            if patterns.last().is_none_or(|p| p != k) {
-                patterns.push(k.to_string());
-                keyword_rules.push(Vec::new());
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut keyword_rules = Vec::with_capacity(pairs.len());
+        let mut keyword_starts = Vec::new();
+        for (_, k, i) in pairs {
+            if patterns.last() != Some(&k) {
+                patterns.push(k);
+                keyword_starts.push(keyword_rules.len() as u32);
             }
-            if let Some(rules) = keyword_rules.last_mut() {
-                rules.push(i);
-            }
+            keyword_rules.push(i);
         }
+        keyword_starts.push(keyword_rules.len() as u32);
         let keywords =
             (!patterns.is_empty()).then(|| Keywords::new(&patterns, !options.small_input));
         let is_generic = |r: &crate::rules::Rule| {
@@ -105,6 +118,7 @@ impl Detector {
             extractors,
             keywords,
             keyword_rules,
+            keyword_starts,
             unkeyed,
             path_only,
             formats,
@@ -158,8 +172,8 @@ impl Detector {
                 .is_some_and(|p| p.is_match(path.as_bytes()))
             {
                 out.push(Finding {
-                    rule_id: rule.id.clone(),
-                    description: rule.description.clone(),
+                    rule_id: rule.id.to_string(),
+                    description: rule.description.to_string(),
                     path: path.to_string(),
                     line: 1,
                     column: 1,
@@ -171,7 +185,7 @@ impl Detector {
                     fingerprint: fingerprint(&rule.id, path, b""),
                     confidence: rule.confidence,
                     severity: rule.severity,
-                    tags: rule.tags.clone(),
+                    tags: rule.tags.iter().map(|t| t.to_string()).collect(),
                     encoding: None,
                     commit: None,
                     occurrences: Vec::new(),
@@ -249,7 +263,9 @@ impl Detector {
             let focused = depth > 0 || scratch.focus.is_empty();
             for m in &hits {
                 let in_focus = focused || candidate::in_focus(&scratch.focus, m.start);
-                for &ri in &self.keyword_rules[m.keyword as usize] {
+                let k = m.keyword as usize;
+                let (lo, hi) = (self.keyword_starts[k], self.keyword_starts[k + 1]);
+                for &ri in &self.keyword_rules[lo as usize..hi as usize] {
                     if !self.path_applies(ri, t.path, scratch) {
                         continue;
                     }
