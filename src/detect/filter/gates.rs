@@ -44,7 +44,7 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if t.ends_with("...") || t.ends_with('…') {
         return true;
     }
-    if PLACEHOLDER_MARKERS.is_match(t) {
+    if super::markers::contains_marker(b) {
         return true;
     }
     let lower = t.to_ascii_lowercase();
@@ -62,63 +62,6 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     }
     longest >= 6 && longest * 4 >= b.len() || is_filler(b)
 }
-
-/// Substrings that mark a value as a reference, a mask or a placeholder, in any ASCII case;
-/// one automaton, so a candidate is searched once, not once per marker.
-static PLACEHOLDER_MARKERS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-    std::sync::LazyLock::new(|| {
-        const MARKERS: &[&str] = &[
-            "process.env",
-            "os.environ",
-            "getenv",
-            "environ[",
-            "env[",
-            "env.",
-            "secrets.",
-            "vault:v1:",
-            "enc[",
-            "xxxx",
-            "****",
-            "....",
-            "your_",
-            "your ",
-            "put your",
-            "unique phrase",
-            "_here",
-            "change-me",
-            "your-",
-            "yourapi",
-            "yourtoken",
-            "yoursecret",
-            "yourkey",
-            "yourpassword",
-            "insert_",
-            "insert-",
-            "replace_",
-            "replace-",
-            "replaceme",
-            "changeme",
-            "change_me",
-            "placeholder",
-            "redacted",
-            // GitHub's fixed password for a token given as the user name.
-            "x-oauth-basic",
-            "notreal",
-            "not_real",
-            "not-a-real",
-            "not_a_real",
-            "1234567890",
-            "0123456789",
-            "abcdefghij",
-        ];
-        // A contiguous NFA: candidates are short, and a DFA would cost a one-file scan
-        // 1.5 million instructions to build.
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(MARKERS)
-            .expect("placeholder markers build")
-    });
 
 /// Stubbed values: a short pattern repeated (`ghp_abababab...`, `123123123123`) over half
 /// the value, or a sequence (`abcdefgh`, `a1b2c3d4e5f6`) over a third of it.

@@ -5,6 +5,7 @@
 pub mod dictionary;
 pub mod gates;
 pub mod known;
+pub mod markers;
 pub mod paths;
 pub mod spec;
 
