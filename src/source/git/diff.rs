@@ -1,20 +1,19 @@
 //! What libgit2 still decides for the staged scan: the full index-to-HEAD diff with rename
-//! detection, when the index's cache tree cannot be trusted (see `index`), and which lines
-//! of a staged file its change adds.
+//! detection, when the index's cache tree cannot be trusted (see `index`); and which lines
+//! of a staged file its change adds (a line diff, by imara-diff).
 
 use super::index::Change;
 use super::objects::{from_git2, ObjectId};
 use super::repo::Repo;
 use anyhow::{Context, Result};
-use git2::{Delta, DiffOptions, Patch};
+use git2::{Delta, DiffOptions};
 
-/// HEAD's root tree, or `None` on an unborn branch (the first commit).
-pub fn head_tree(repo: &Repo) -> Result<Option<ObjectId>> {
-    match repo.git2.head() {
-        Ok(h) => {
-            let tree = h.peel_to_tree().context("cannot read HEAD's tree")?;
-            Ok(Some(from_git2(tree.id())))
-        }
+/// HEAD's commit, or `None` on an unborn branch (the first commit). libgit2 resolves the
+/// reference (loose, packed, symbolic, in a worktree) without opening the object database;
+/// the commit itself is read with gix, which the staged scan has open anyway.
+pub fn head_commit(repo: &Repo) -> Result<Option<ObjectId>> {
+    match repo.git2.refname_to_id("HEAD") {
+        Ok(id) => Ok(Some(from_git2(id))),
         Err(e)
             if e.code() == git2::ErrorCode::UnbornBranch
                 || e.code() == git2::ErrorCode::NotFound =>
@@ -74,23 +73,14 @@ pub fn staged_changes(repo: &Repo) -> Result<Vec<Change>> {
 }
 
 /// Line numbers (1-based, in `new`) that the change from `old` to `new` adds or modifies,
-/// sorted.
-pub fn added_lines(old: &[u8], new: &[u8]) -> Result<Vec<usize>> {
-    let mut opts = DiffOptions::new();
-    opts.context_lines(0);
-    let patch = Patch::from_buffers(old, None, new, None, Some(&mut opts))
-        .context("cannot compute the staged diff")?;
-    let mut lines = Vec::new();
-    for h in 0..patch.num_hunks() {
-        for l in 0..patch.num_lines_in_hunk(h)? {
-            let line = patch.line_in_hunk(h, l)?;
-            if let (Some(no), '+') = (line.new_lineno(), line.origin()) {
-                lines.push(no as usize);
-            }
-        }
-    }
-    lines.sort_unstable();
-    Ok(lines)
+/// sorted. A line diff in pure Rust (Myers, as `git diff` uses by default): libgit2's patch
+/// would hash both buffers first, which cost a pre-commit scan more than the diff itself.
+pub fn added_lines(old: &[u8], new: &[u8]) -> Vec<usize> {
+    let input = imara_diff::InternedInput::new(old, new);
+    let diff = imara_diff::Diff::compute(imara_diff::Algorithm::Myers, &input);
+    diff.hunks()
+        .flat_map(|h| h.after.start as usize + 1..=h.after.end as usize)
+        .collect()
 }
 
 #[cfg(test)]
@@ -101,8 +91,11 @@ mod tests {
     fn added_and_modified_lines_only() {
         let old = b"a\nb\nc\n";
         let new = b"a\nB\nc\nd\n";
-        assert_eq!(added_lines(old, new).unwrap(), vec![2, 4]);
-        assert_eq!(added_lines(b"", b"x\ny\n").unwrap(), vec![1, 2]);
-        assert!(added_lines(new, new).unwrap().is_empty());
+        assert_eq!(added_lines(old, new), vec![2, 4]);
+        assert_eq!(added_lines(b"", b"x\ny\n"), vec![1, 2]);
+        assert!(added_lines(new, new).is_empty());
+        // A last line that gains its newline is changed, as git shows it.
+        assert_eq!(added_lines(b"a\nb", b"a\nb\n"), vec![2]);
+        assert_eq!(added_lines(b"a\nb\n", b"x\na\nb\n"), vec![1]);
     }
 }

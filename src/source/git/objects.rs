@@ -25,6 +25,10 @@ const DELTA_CACHE: usize = 4 << 20;
 pub struct Objects {
     odb: gix_odb::Handle,
     buf: Vec<u8>,
+    /// The object whose data `buf` holds, with its kind and where its data lies in `buf`:
+    /// the staged scan asks for a blob up to three times in a row (its diff, its size, its
+    /// content), and a loose object costs a file read and an inflate each time.
+    last: Option<(ObjectId, gix_object::Kind, std::ops::Range<usize>)>,
 }
 
 /// An object id as gix spells it (hashes cheaply: see `IdSet`).
@@ -83,23 +87,44 @@ impl Objects {
         Ok(Objects {
             odb,
             buf: Vec::new(),
+            last: None,
         })
     }
 
     /// The object `id`, if it is there and of the kind `kind`.
     fn read(&mut self, id: &oid, kind: gix_object::Kind) -> Result<&[u8]> {
-        match self.odb.try_find(id, &mut self.buf) {
-            Ok(Some(d)) if d.kind == kind => Ok(d.data),
-            Ok(Some(d)) => Err(anyhow!("object {id} is a {}, not a {kind}", d.kind)),
-            Ok(None) => Err(anyhow!("object {id} is missing")),
-            Err(e) => Err(anyhow!("object {id} is unreadable: {e}")),
+        if let Some((last, k, range)) = &self.last {
+            if **last == *id && *k == kind {
+                return Ok(&self.buf[range.clone()]);
+            }
         }
+        self.last = None;
+        let at = match self.odb.try_find(id, &mut self.buf) {
+            Ok(Some(d)) if d.kind == kind => (d.data.as_ptr() as usize, d.data.len()),
+            Ok(Some(d)) => return Err(anyhow!("object {id} is a {}, not a {kind}", d.kind)),
+            Ok(None) => return Err(anyhow!("object {id} is missing")),
+            Err(e) => return Err(anyhow!("object {id} is unreadable: {e}")),
+        };
+        // gix leaves the data in the buffer it was given; where it is kept, in case of
+        // doubt checked rather than assumed.
+        let start = at.0.wrapping_sub(self.buf.as_ptr() as usize);
+        let range = start..start.saturating_add(at.1);
+        if range.end > self.buf.len() {
+            return Err(anyhow!("object {id}: the reader left its data elsewhere"));
+        }
+        self.last = Some((id.to_owned(), kind, range.clone()));
+        Ok(&self.buf[range])
     }
 
     /// The size of object `id`, read from headers without inflating the object (for a
     /// deltified object, only the first bytes of its delta are inflated).
     pub fn size(&mut self, id: &oid) -> Result<u64> {
         use gix_odb::Header;
+        if let Some((last, _, range)) = &self.last {
+            if **last == *id {
+                return Ok(range.len() as u64);
+            }
+        }
         match self.odb.try_header(id) {
             Ok(Some(h)) => Ok(h.size()),
             Ok(None) => Err(anyhow!("object {id} is missing")),

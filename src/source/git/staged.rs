@@ -24,8 +24,13 @@ pub struct StagedOptions {
 /// The fast path's answer (see `index`), or `None` where only a full diff can decide (the
 /// first commit, conflicts).
 pub fn fast_changes(repo: &Repo, objects: &mut Objects) -> Result<Option<Staged>> {
-    Ok(match diff::head_tree(repo)? {
-        Some(head) => index::staged_changes(&repo.git_dir().join("index"), objects, &head),
+    Ok(match diff::head_commit(repo)? {
+        Some(commit) => {
+            let head = objects
+                .commit_tree(&commit)
+                .context("cannot read HEAD's tree")?;
+            index::staged_changes(&repo.git_dir().join("index"), objects, &head)
+        }
         None => None,
     })
 }
@@ -66,7 +71,7 @@ pub fn scan(repo: &Repo, opts: StagedOptions, gate: &Gate) -> Result<Vec<Finding
                     .context("cannot read HEAD's version of a staged file")?
                     .to_vec();
                 let new = objects.blob(&c.new)?;
-                let added = diff::added_lines(&old, new)?;
+                let added = diff::added_lines(&old, new);
                 w.focus = line_ranges(new, &added);
                 Some(added)
             }
