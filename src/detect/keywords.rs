@@ -50,6 +50,9 @@ static LOWER: [u8; 256] = {
 
 /// Keywords indexed by their first bytes, for inputs too small to pay for an automaton.
 pub struct Prefixes {
+    /// Bit `p` set if some keyword of two bytes or more begins with pair `p`: most pairs of
+    /// text begin none, and are passed over with this one test.
+    starts: Vec<u64>,
     /// Two-byte keywords: bit `p` set for pair `p` (`first << 8 | second`, lower-cased).
     pairs: Vec<u64>,
     /// Longer keywords: a bit for each keyword's first three bytes (lower-cased), hashed
@@ -92,6 +95,7 @@ impl Prefixes {
             bytes.extend(p.as_ref().iter().map(|&c| LOWER[c as usize]));
             ends.push(bytes.len() as u32);
         }
+        let mut starts = vec![0u64; 1024];
         let mut pairs = vec![0u64; 1024];
         let mut triples = vec![0u64; 1024];
         let mut by_pair = Vec::with_capacity(patterns.len());
@@ -104,6 +108,7 @@ impl Prefixes {
                 [c] => single[*c as usize] = true,
                 [c, d, rest @ ..] => {
                     let pair = (*c as u16) << 8 | *d as u16;
+                    set(&mut starts, pair as usize);
                     match rest.first() {
                         None => set(&mut pairs, pair as usize),
                         Some(e) => set(&mut triples, triple(*c, *d, *e)),
@@ -117,6 +122,7 @@ impl Prefixes {
             .map(|c| by_pair.partition_point(|(p, _)| u32::from(*p >> 8) < c) as u32)
             .collect();
         Prefixes {
+            starts,
             pairs,
             triples,
             by_pair,
@@ -155,6 +161,9 @@ impl Prefixes {
             let Some(&d) = data.get(i + 1) else { break };
             let d = LOWER[d as usize];
             let pair = (c as u16) << 8 | d as u16;
+            if !has(&self.starts, pair as usize) {
+                continue;
+            }
             let short = has(&self.pairs, pair as usize);
             let long = data
                 .get(i + 2)
