@@ -128,7 +128,7 @@ fn rule(file: &str, r: &RuleSyntax) -> String {
          entropy: {:?}, keywords: {}, path: {}, structure: {}, tags: {}, severity: {}, confidence: {}, \
          checksum: {}, randomness: {}, password: {}, example_path: {}, multiline: {}, \
          min_length: {:?}, skip_report: {}, allowlist: {}, allowlists: {}, \
-         required: Vec::new(), examples: {}, negative_examples: {} }}",
+         required: Vec::new(), examples: {}, negative_examples: {}, verify: {} }}",
         lit(&r.id),
         opt_str(&r.description),
         opt_str(&r.regex),
@@ -154,6 +154,35 @@ fn rule(file: &str, r: &RuleSyntax) -> String {
         allowlists(&r.allowlists),
         examples(&r.examples),
         examples(&r.negative_examples),
+        match &r.verify {
+            Some(v) => format!("Some({})", verify(v)),
+            None => "None".into(),
+        },
+    )
+}
+
+/// A `[rules.verify]` table as Rust code (validated by the test suite, which parses every
+/// embedded verifier as the program does).
+fn verify(v: &syntax::VerifySyntax) -> String {
+    let codes =
+        |c: &[u16]| format!("std::borrow::Cow::Borrowed({{ const C: &[u16] = &{c:?}; C }})");
+    format!(
+        "VerifySyntax {{ kind: {}, method: {}, url: {}, headers: {}, body: {}, basic: {}, \
+         valid: {}, invalid: {}, valid_if: {}, identity: {}, pair: {}, pair_lines: {:?}, \
+         hosts: {} }}",
+        opt_str(&v.kind),
+        opt_str(&v.method),
+        opt_str(&v.url),
+        text_list(&v.headers),
+        opt_str(&v.body),
+        opt_str(&v.basic),
+        codes(&v.valid),
+        codes(&v.invalid),
+        opt_str(&v.valid_if),
+        opt_str(&v.identity),
+        opt_str(&v.pair),
+        v.pair_lines,
+        text_list(&v.hosts),
     )
 }
 

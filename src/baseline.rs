@@ -224,6 +224,7 @@ mod tests {
             encoding: None,
             commit: None,
             occurrences: vec![],
+            verification: None,
         }
     }
 

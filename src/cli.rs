@@ -227,6 +227,22 @@ pub struct CommonArgs {
     /// Do not print GitHub Actions annotations (printed when GITHUB_ACTIONS=true).
     #[arg(long)]
     pub no_annotations: bool,
+    /// Ask each finding's provider whether the credential is still live: sends it, with
+    /// one read-only request, to the provider's official host built into leakhound (never
+    /// with --staged).
+    #[arg(long)]
+    pub verify: bool,
+    /// With --verify: seconds each request may take.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 5.0,
+        requires = "verify"
+    )]
+    pub verify_timeout: f64,
+    /// With --verify: report only the findings verified live.
+    #[arg(long, requires = "verify")]
+    pub only_verified: bool,
 }
 
 #[derive(Debug, Args)]
@@ -291,6 +307,10 @@ impl CommonArgs {
             color: color_for_stdout(self.no_color),
             annotations: !self.no_annotations
                 && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
+            verify: self.verify.then(|| crate::verify::VerifySettings {
+                timeout: std::time::Duration::from_secs_f64(self.verify_timeout.clamp(0.1, 600.0)),
+                only_verified: self.only_verified,
+            }),
         }
     }
 
@@ -388,6 +408,7 @@ impl BaselineArgs {
             verbose: false,
             color: false,
             annotations: false,
+            verify: None,
         };
         let path = self.path.clone().unwrap_or_else(|| PathBuf::from("."));
         let what = if self.history {
@@ -479,6 +500,14 @@ pub fn main() -> i32 {
                 eprintln!(
                     "error: --staged scans the index; it takes no paths (use -C DIR for \
                      another repository)"
+                );
+                return exit::ERROR;
+            }
+            if a.staged && a.common.verify {
+                eprintln!(
+                    "error: --verify is not available with --staged: the pre-commit path never \
+                     sends a secret anywhere (verify with `leakhound scan --verify` or \
+                     `leakhound history --verify`)"
                 );
                 return exit::ERROR;
             }

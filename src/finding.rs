@@ -51,6 +51,35 @@ pub struct Finding {
     pub encoding: Option<String>,
     pub commit: Option<CommitInfo>,
     pub occurrences: Vec<Occurrence>,
+    /// What the provider said with `--verify`; `None` when verification did not run.
+    pub verification: Option<Verification>,
+}
+
+/// Is the credential live, by its provider's answer?
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum VerifyStatus {
+    Valid,
+    Invalid,
+    Unknown,
+}
+
+impl VerifyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerifyStatus::Valid => "valid",
+            VerifyStatus::Invalid => "invalid",
+            VerifyStatus::Unknown => "unknown",
+        }
+    }
+}
+
+/// A verification's status and its detail: for `valid`, the identity the provider reports
+/// (an account, a key name) or "live"; else why. Never the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    pub status: VerifyStatus,
+    pub detail: String,
 }
 
 /// `sha256(rule_id || 0x00 || path || 0x00 || secret)`, lower-case hex.
@@ -125,8 +154,14 @@ fn shorten(s: &str, max: usize) -> String {
 }
 
 /// Sorts findings by path, line, column, rule.
+/// Sorts by place; after `--verify`, live credentials first (then invalid, then unknown).
 pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let status = |f: &Finding| f.verification.as_ref().map(|v| v.status);
+    findings.sort_by(|a, b| {
+        status(a)
+            .cmp(&status(b))
+            .then_with(|| a.sort_key().cmp(&b.sort_key()))
+    });
 }
 
 #[cfg(test)]

@@ -15,3 +15,4 @@ mod scan;
 mod sources;
 mod staged_states;
 mod util;
+mod verify;

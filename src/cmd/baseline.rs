@@ -2,7 +2,8 @@
 //! record, or list it.
 
 use super::history::{self, HistorySettings};
-use super::scan::{self, ScanSettings, Scanned};
+use super::scan::{self, ScanSettings};
+use super::Scanned;
 use crate::baseline::{Baseline, DEFAULT_FILE};
 use crate::exit;
 use crate::report::escape::visible;

@@ -2,7 +2,7 @@
 //! that introduced it.
 
 use super::policy::{self, PolicyFrom};
-use super::scan::Scanned;
+use super::Scanned;
 use super::{keep_until_exit, BaselineSettings, OutputSettings, RuleSettings};
 use crate::gate::{Gate, Stats};
 use crate::report::escape;
@@ -71,6 +71,7 @@ pub fn collect(s: &HistorySettings) -> Result<Scanned> {
             ""
         }
     );
+    let verifiers = super::verifiers_for(&s.output, &detector)?;
     keep_until_exit(detector);
     Ok(Scanned {
         findings,
@@ -79,5 +80,6 @@ pub fn collect(s: &HistorySettings) -> Result<Scanned> {
         policy: Some(policy),
         notes,
         started,
+        verifiers,
     })
 }

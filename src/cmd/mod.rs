@@ -18,6 +18,7 @@ use crate::gate::Stats;
 use crate::report::escape;
 use crate::report::{self, Format};
 use crate::rules::{Confidence, LoadOptions, PolicyConfig, RuleSet};
+use crate::verify::{self, Partners, Verifiers};
 use anyhow::{Context as _, Result};
 pub use policy::{Policy, PolicyFrom};
 use std::io::Write;
@@ -50,6 +51,16 @@ impl RuleSettings {
                 small_input,
             },
         ))
+    }
+}
+
+/// The verifiers of `detector`'s rules when `--verify` is on (else none are parsed).
+pub fn verifiers_for(out: &OutputSettings, detector: &Detector) -> Result<Option<Verifiers>> {
+    match out.verify {
+        Some(_) => Verifiers::from_rules(&detector.rules)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!(e)),
+        None => Ok(None),
     }
 }
 
@@ -107,6 +118,8 @@ pub struct OutputSettings {
     pub color: bool,
     /// Also print GitHub Actions workflow commands (inline annotations) with text output.
     pub annotations: bool,
+    /// `--verify`: ask providers which findings are live.
+    pub verify: Option<crate::verify::VerifySettings>,
 }
 
 /// Loads the rules: `--config` if given (read from the policy's commit when the policy is a
@@ -193,22 +206,69 @@ fn human_bytes(n: u64) -> String {
     }
 }
 
-/// Filters (confidence, baseline), sorts and reports `findings`; prints the summary;
-/// returns the exit code.
-pub fn finish(
-    mut findings: Vec<Finding>,
-    stats: &Stats,
+/// A scan's raw results, before filtering and reporting.
+pub struct Scanned {
+    pub findings: Vec<Finding>,
+    pub stats: Stats,
+    /// The scanned root (for SARIF's repository URL).
+    pub root: Option<PathBuf>,
+    /// Where `.leakhound.toml`, the default baseline and `.leakhoundignore` were read from.
+    pub policy: Option<Policy>,
+    /// Facts for every report format (a range that changes the policy).
+    pub notes: Vec<report::Note>,
+    pub started: Instant,
+    /// The rules' verifiers, with `--verify`.
+    pub verifiers: Option<Verifiers>,
+}
+
+impl Scanned {
+    /// Applies the baseline found from `root` (or named), reports, and returns the exit code.
+    pub fn finish(self, output: &OutputSettings, baseline: &BaselineSettings) -> Result<i32> {
+        let b = baseline.resolve(self.policy.as_ref())?;
+        // Only SARIF names the repository: the remote is not read for other formats.
+        let uri = match output.format {
+            Format::Sarif => self
+                .root
+                .as_deref()
+                .and_then(crate::source::git::repo::origin_url),
+            _ => None,
+        };
+        finish(self, output, b.as_ref(), uri)
+    }
+}
+
+/// Filters (confidence, baseline), verifies with `--verify`, sorts and reports the
+/// findings; prints the summary; returns the exit code.
+fn finish(
+    scanned: Scanned,
     out: &OutputSettings,
-    started: Instant,
     baseline: Option<&Baseline>,
     repository_uri: Option<String>,
-    notes: Vec<report::Note>,
 ) -> Result<i32> {
+    let Scanned {
+        mut findings,
+        stats,
+        notes,
+        started,
+        verifiers,
+        ..
+    } = scanned;
+    let (stats, verifiers) = (&stats, verifiers.as_ref());
+    let partners = match verifiers {
+        Some(v) if out.verify.is_some() => Partners::collect(&findings, v),
+        _ => Partners::default(),
+    };
     if let Some(min) = out.min_confidence {
         findings.retain(|f| f.confidence >= min);
     }
     crate::gate::archive::mark_deleted(&stats.whiteouts(), &mut findings);
     let suppressed = baseline.map_or(0, |b| b.suppress(&mut findings));
+    if let (Some(settings), Some(v)) = (&out.verify, verifiers) {
+        verify::run(&mut findings, &partners, v, settings).map_err(|e| anyhow::anyhow!(e))?;
+        if settings.only_verified {
+            verify::keep_verified(&mut findings);
+        }
+    }
     finding::sort(&mut findings);
     let ctx = report::Context {
         show_secrets: out.show_secrets,

@@ -29,6 +29,9 @@ struct RuleRow<'a> {
     severity: &'a str,
     confidence: &'a str,
     origin: &'a str,
+    /// Where `--verify` sends this rule's matches, if anywhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verifies_at: Option<String>,
 }
 
 pub fn run(s: &RulesSettings) -> Result<i32> {
@@ -50,6 +53,12 @@ pub fn run(s: &RulesSettings) -> Result<i32> {
             exit::FINDINGS
         });
     }
+    let verify_hosts: std::collections::HashMap<String, String> =
+        crate::verify::Verifiers::from_rules(set)
+            .map_err(|e| anyhow::anyhow!(e))?
+            .hosts()
+            .into_iter()
+            .collect();
     if s.format == RulesFormat::Json {
         let rows: Vec<RuleRow> = set
             .rules
@@ -61,6 +70,7 @@ pub fn run(s: &RulesSettings) -> Result<i32> {
                 severity: r.severity.as_str(),
                 confidence: r.confidence.as_str(),
                 origin: &r.origin,
+                verifies_at: verify_hosts.get(r.id.as_ref()).cloned(),
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&rows)?);

@@ -1,11 +1,9 @@
 //! `leakhound scan`: files, directories and stdin, or the staged index.
 
-use super::{finish, keep_until_exit, BaselineSettings, OutputSettings, Policy, RuleSettings};
-use crate::finding::Finding;
+use super::{keep_until_exit, BaselineSettings, OutputSettings, Policy, RuleSettings, Scanned};
 use crate::gate::{Gate, Stats};
-use crate::report::{Format, Note};
 use crate::source::git::staged::{self, StagedOptions};
-use crate::source::git::{repo, Repo};
+use crate::source::git::Repo;
 use crate::source::{self, fs::WalkOptions};
 use anyhow::{bail, Result};
 use std::path::PathBuf;
@@ -42,40 +40,6 @@ pub struct ScanSettings {
     pub rules: RuleSettings,
     pub baseline: BaselineSettings,
     pub output: OutputSettings,
-}
-
-/// A scan's raw results, before filtering and reporting.
-pub struct Scanned {
-    pub findings: Vec<Finding>,
-    pub stats: Stats,
-    /// The scanned root (for SARIF's repository URL).
-    pub root: Option<PathBuf>,
-    /// Where `.leakhound.toml`, the default baseline and `.leakhoundignore` were read from.
-    pub policy: Option<Policy>,
-    /// Facts for every report format (a range that changes the policy).
-    pub notes: Vec<Note>,
-    pub started: Instant,
-}
-
-impl Scanned {
-    /// Applies the baseline found from `root` (or named), reports, and returns the exit code.
-    pub fn finish(self, output: &OutputSettings, baseline: &BaselineSettings) -> Result<i32> {
-        let b = baseline.resolve(self.policy.as_ref())?;
-        // Only SARIF names the repository: the remote is not read for other formats.
-        let uri = match output.format {
-            Format::Sarif => self.root.as_deref().and_then(repo::origin_url),
-            _ => None,
-        };
-        finish(
-            self.findings,
-            &self.stats,
-            output,
-            self.started,
-            b.as_ref(),
-            uri,
-            self.notes,
-        )
-    }
 }
 
 pub fn run(s: &ScanSettings) -> Result<i32> {
@@ -134,6 +98,7 @@ fn collect_paths(s: &ScanSettings, p: &PathsScan) -> Result<Scanned> {
         let found = super::with_progress(p.progress, &stats, || source::fs::scan(&opts, &gate));
         findings.extend(found);
     }
+    let verifiers = super::verifiers_for(&s.output, &detector)?;
     keep_until_exit(detector);
     Ok(Scanned {
         findings,
@@ -142,6 +107,7 @@ fn collect_paths(s: &ScanSettings, p: &PathsScan) -> Result<Scanned> {
         policy,
         notes: Vec::new(),
         started,
+        verifiers,
     })
 }
 
@@ -166,6 +132,7 @@ fn collect_staged(s: &ScanSettings, opts: StagedOptions) -> Result<Scanned> {
         ignore: ignore.as_ref(),
     };
     let findings = staged::scan(&repo, opts, &gate)?;
+    let verifiers = super::verifiers_for(&s.output, &detector)?;
     keep_until_exit(detector);
     Ok(Scanned {
         findings,
@@ -174,5 +141,6 @@ fn collect_staged(s: &ScanSettings, opts: StagedOptions) -> Result<Scanned> {
         policy,
         notes: Vec::new(),
         started,
+        verifiers,
     })
 }

@@ -28,6 +28,8 @@ const HEADER: &[&str] = &[
     "email",
     "date",
     "message",
+    "verification",
+    "verification_detail",
 ];
 
 fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
@@ -64,6 +66,8 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
             j.email.unwrap_or("").to_string(),
             j.date.unwrap_or("").to_string(),
             j.message.unwrap_or("").to_string(),
+            j.verification.unwrap_or("").to_string(),
+            j.verification_detail.unwrap_or("").to_string(),
         ];
         w.write_record(row.iter().map(|f| one_line(f).into_owned()))?;
     }

@@ -38,6 +38,12 @@ pub struct JsonFinding<'a> {
     pub message: Option<&'a str>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub occurrences: &'a [Occurrence],
+    /// With `--verify`: `valid`, `invalid` or `unknown` ...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<&'a str>,
+    /// ... and the provider's identity for the key, or why it is unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_detail: Option<&'a str>,
 }
 
 impl<'a> JsonFinding<'a> {
@@ -65,6 +71,8 @@ impl<'a> JsonFinding<'a> {
             date: c.map(|c| c.date.as_str()),
             message: c.map(|c| c.message.as_str()),
             occurrences: &f.occurrences,
+            verification: f.verification.as_ref().map(|v| v.status.as_str()),
+            verification_detail: f.verification.as_ref().map(|v| v.detail.as_str()),
         }
     }
 }

@@ -60,6 +60,13 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
             f.fingerprint,
             f.masked_line(ctx.show_secrets, 200)
         );
+        if let Some(v) = &f.verification {
+            detail.push_str(&format!(
+                "\nverification: {} ({})",
+                v.status.as_str(),
+                v.detail
+            ));
+        }
         if let Some(c) = &f.commit {
             detail.push_str(&format!(
                 "\ncommit: {} by {} <{}> {}",

@@ -125,10 +125,20 @@ fn result(f: &Finding, rule_index: usize, show: bool) -> SarifResult {
         props.insert("date".into(), serde_json::json!(c.date));
         props.insert("commitMessage".into(), serde_json::json!(c.message));
     }
+    let mut level = level(f.severity);
+    if let Some(v) = &f.verification {
+        props.insert("verification".into(), serde_json::json!(v.status.as_str()));
+        props.insert("verificationDetail".into(), serde_json::json!(v.detail));
+        if v.status == crate::finding::VerifyStatus::Valid {
+            // A live key is an error whatever the rule's severity says.
+            level = ResultLevel::Error;
+            message.push_str(&format!(", verified LIVE ({})", v.detail));
+        }
+    }
     SarifResult::builder()
         .rule_id(f.rule_id.clone())
         .rule_index(rule_index as i64)
-        .level(level(f.severity))
+        .level(level)
         .message(Message {
             text: Some(message),
             ..Default::default()

@@ -30,6 +30,23 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
         {
             extra.push_str(", deleted by a later image layer: still in the image");
         }
+        let mut live = false;
+        if let Some(v) = &f.verification {
+            use crate::finding::VerifyStatus;
+            match v.status {
+                VerifyStatus::Valid => {
+                    live = true;
+                    extra.push_str(", verified live");
+                    if v.detail != "live" {
+                        extra.push_str(&format!(" as {}", v.detail));
+                    }
+                }
+                VerifyStatus::Invalid => {
+                    extra.push_str(&format!(", verified invalid: {}", v.detail))
+                }
+                VerifyStatus::Unknown => extra.push_str(&format!(", not verified: {}", v.detail)),
+            }
+        }
         if let Some(c) = &f.commit {
             extra.push_str(&format!(
                 ", commit {} by {} <{}> {}",
@@ -38,6 +55,9 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
                 c.email,
                 c.date
             ));
+        }
+        if live {
+            write!(out, "{}  ", "LIVE".white().on_red().bold())?;
         }
         writeln!(
             out,

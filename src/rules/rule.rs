@@ -2,7 +2,7 @@
 
 use super::allowlist::Allowlist;
 use super::pattern::{Dialect, Pattern};
-use super::syntax::{RuleSyntax, Text, TextList};
+use super::syntax::{RuleSyntax, Text, TextList, VerifySyntax};
 use serde::Serialize;
 use std::fmt;
 
@@ -137,6 +137,12 @@ pub struct Rule {
     pub examples: Vec<String>,
     pub negative_examples: Vec<String>,
     pub example_path: Option<Text>,
+    /// How `--verify` checks a match with the provider; only rules from the binary or a
+    /// config named on the command line have one (see `set::read_policy_layer`).
+    pub verify: Option<VerifySyntax>,
+    /// False for a rule from a config found in the scanned tree: such a rule's matches are
+    /// never sent anywhere, not even as the other half of a trusted rule's credential.
+    pub trusted: bool,
 }
 
 impl Rule {
@@ -194,6 +200,10 @@ impl Rule {
             None => None,
             Some(v) => Some(Checksum::parse(v).ok_or_else(|| format!("unknown checksum {v:?}"))?),
         };
+        // The embedded verifiers are checked by the test suite; a user's, here.
+        if let (Some(v), false) = (&s.verify, dialect == Dialect::Trusted) {
+            crate::verify::spec::Spec::parse(v).map_err(|e| format!("[rules.verify]: {e}"))?;
+        }
         let mut allowlists = Vec::new();
         for a in s.allowlist.iter().chain(s.allowlists.iter()) {
             allowlists.push(Allowlist::build(a, dialect)?);
@@ -234,6 +244,8 @@ impl Rule {
             origin: origin.clone(),
             examples: s.examples,
             negative_examples: s.negative_examples,
+            verify: s.verify,
+            trusted: true,
         })
     }
 }

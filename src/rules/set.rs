@@ -273,7 +273,22 @@ fn read_policy_layer(
         }
         Err(err) => return Err(ConfigError::Read { file, err }),
     };
-    let layer = parse_layer(&file, &src)?;
+    let mut layer = parse_layer(&file, &src)?;
+    // A config found in the scanned tree may not say where secrets are sent: scanning a
+    // hostile repository with --verify must reach no host the binary does not know.
+    if let Some(r) = layer.rules.iter().find(|r| r.verify.is_some()) {
+        return Err(ConfigError::Rule {
+            file,
+            id: r.id.to_string(),
+            message: "[rules.verify] is read only from the embedded rules or a config named \
+                      with --config outside the scanned tree: a config found in the tree \
+                      cannot send secrets anywhere"
+                .into(),
+        });
+    }
+    for r in &mut layer.rules {
+        r.trusted = false;
+    }
     let mut layers = Vec::new();
     if let Some(base) = &layer.extend_path {
         let Some(next) = policy::join_inside(policy::dir_of(rel), base) else {

@@ -141,6 +141,47 @@ pub struct RuleSyntax {
     pub examples: Vec<String>,
     #[serde(default)]
     pub negative_examples: Vec<String>,
+    /// How `--verify` asks the provider whether a match is live (see `verify::spec`).
+    pub verify: Option<VerifySyntax>,
+}
+
+/// A rule's `[rules.verify]` table: one read-only request to the provider. Placeholders:
+/// `{secret}` (the match) and `{pair}` (the nearest match of rule `pair` in the same file).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifySyntax {
+    /// `http` (the default: the request below) or a verifier written in code (`aws-sts`).
+    pub kind: Option<Text>,
+    /// `GET` (the default) or `POST`.
+    pub method: Option<Text>,
+    /// `https://host/path?query`; only the path and query may hold placeholders, unless
+    /// `hosts` says which hosts a templated host may become.
+    pub url: Option<Text>,
+    /// `Name: value` lines.
+    #[serde(default)]
+    pub headers: TextList,
+    pub body: Option<Text>,
+    /// `user:password`, sent as HTTP Basic authentication.
+    pub basic: Option<Text>,
+    /// Statuses that mean the credential is live ...
+    #[serde(default)]
+    pub valid: Cow<'static, [u16]>,
+    /// ... and that it is not (revoked, never valid).
+    #[serde(default)]
+    pub invalid: Cow<'static, [u16]>,
+    /// `path=value`: with a valid status, the JSON answer must also have this (`ok=true`),
+    /// or `~text`: the body must hold this text; a valid status without it means invalid.
+    pub valid_if: Option<Text>,
+    /// A JSON path (`user.login`) to the identity the provider reports, shown as the detail.
+    pub identity: Option<Text>,
+    /// The rule whose match is the other half of the credential (`{pair}`; several,
+    /// comma-separated, when more than one rule finds that half) ...
+    pub pair: Option<Text>,
+    /// ... found at most this many lines away (default 10).
+    pub pair_lines: Option<usize>,
+    /// Host suffixes (`.algolia.net`) a URL whose host holds a placeholder may resolve to.
+    #[serde(default)]
+    pub hosts: TextList,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]

@@ -189,6 +189,7 @@ impl Detector {
                     encoding: None,
                     commit: None,
                     occurrences: Vec::new(),
+                    verification: None,
                 });
             }
         }

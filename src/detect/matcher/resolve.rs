@@ -388,6 +388,7 @@ pub fn emit(rules: &[Rule], t: &Target, scratch: &mut Scratch, out: &mut Vec<Fin
             encoding: c.encoding.map(str::to_string),
             commit: None,
             occurrences: Vec::new(),
+            verification: None,
         });
     }
 }
