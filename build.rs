@@ -116,6 +116,55 @@ fn rule(file: &str, r: &RuleSyntax) -> String {
             check_regex(file, &r.id, "allowlist regex", re);
         }
     }
+    if let Some(e) = r.entropy {
+        assert!(
+            (0.0..=8.0).contains(&e),
+            "rules/{file}: rule {:?}: entropy {e} is outside 0..=8",
+            r.id
+        );
+    }
+    assert!(!r.id.trim().is_empty(), "rules/{file}: a rule has an empty id");
+    assert!(
+        r.regex.is_none() || r.structure.is_none(),
+        "rules/{file}: rule {:?}: a regex or a structure, not both",
+        r.id
+    );
+    assert!(
+        r.regex.is_some() || r.path.is_some() || r.structure.is_some(),
+        "rules/{file}: rule {:?} needs a regex, a structure or a path",
+        r.id
+    );
+    let level = |v: &Option<syntax::Text>, default: &str, names: &[&str], ty: &str| {
+        let v = v.as_deref().unwrap_or(default).to_ascii_lowercase();
+        let i = names
+            .iter()
+            .position(|n| n.to_ascii_lowercase() == v)
+            .unwrap_or_else(|| panic!("rules/{file}: rule {:?}: unknown {ty} {v:?}", r.id));
+        format!("{ty}::{}", names[i])
+    };
+    let severity = level(
+        &r.severity,
+        "high",
+        &["Low", "Medium", "High", "Critical"],
+        "Severity",
+    );
+    let confidence = level(
+        &r.confidence,
+        "medium",
+        &["Low", "Medium", "High"],
+        "Confidence",
+    );
+    let checksum = match r.checksum.as_deref() {
+        None => "None".to_string(),
+        Some("github-crc32") => "Some(Checksum::GithubCrc32)".into(),
+        Some("npm-crc32") => "Some(Checksum::NpmCrc32)".into(),
+        Some("jwt") => "Some(Checksum::Jwt)".into(),
+        Some(c) => panic!("rules/{file}: rule {:?}: unknown checksum {c:?}", r.id),
+    };
+    let pattern = |p: &Option<syntax::Text>| match p {
+        Some(p) => format!("Some(Pattern::trusted({}))", lit(p)),
+        None => "None".into(),
+    };
     let examples = |v: &[String]| {
         if v.is_empty() {
             "Vec::new()".to_string()
@@ -123,41 +172,41 @@ fn rule(file: &str, r: &RuleSyntax) -> String {
             format!("if with_examples {{ {} }} else {{ Vec::new() }}", strs(v))
         }
     };
+    let rule_allowlists: Vec<String> = r
+        .allowlist
+        .iter()
+        .chain(&r.allowlists)
+        .map(|a| format!("allow({})", allowlist(a)))
+        .collect();
     format!(
-        "RuleSyntax {{ id: {}.into(), description: {}, regex: {}, secret_group: {:?}, \
-         entropy: {:?}, keywords: {}, path: {}, structure: {}, tags: {}, severity: {}, confidence: {}, \
-         checksum: {}, randomness: {}, password: {}, example_path: {}, multiline: {}, \
-         min_length: {:?}, skip_report: {}, allowlist: {}, allowlists: {}, \
-         required: Vec::new(), examples: {}, negative_examples: {}, verify: {} }}",
-        lit(&r.id),
-        opt_str(&r.description),
-        opt_str(&r.regex),
+        "Rule {{ id: Cow::Borrowed({id}), description: Cow::Borrowed({}), regex: {}, \
+         secret_group: {:?}, entropy: {:?}, keywords: {}, path: {}, structure: {}, tags: {}, \
+         severity: {severity}, confidence: {confidence}, checksum: {checksum}, \
+         randomness: {}, password: {}, multiline: {}, min_length: {}, skip_report: {}, \
+         allowlists: vec![{}], origin: Cow::Borrowed(ORIGIN), examples: {}, \
+         negative_examples: {}, example_path: {}, verify: {}, trusted: true }}",
+        lit(r.description.as_deref().unwrap_or(&r.id)),
+        pattern(&r.regex),
         r.secret_group,
         r.entropy,
         text_list(&r.keywords),
-        opt_str(&r.path),
+        pattern(&r.path),
         opt_str(&r.structure),
         text_list(&r.tags),
-        opt_str(&r.severity),
-        opt_str(&r.confidence),
-        opt_str(&r.checksum),
         r.randomness,
         r.password,
-        opt_str(&r.example_path),
         r.multiline,
-        r.min_length,
+        r.min_length.unwrap_or(0),
         r.skip_report,
-        match &r.allowlist {
-            Some(a) => format!("Some({})", allowlist(a)),
-            None => "None".into(),
-        },
-        allowlists(&r.allowlists),
+        rule_allowlists.join(", "),
         examples(&r.examples),
         examples(&r.negative_examples),
+        opt_str(&r.example_path),
         match &r.verify {
-            Some(v) => format!("Some({})", verify(v)),
+            Some(v) => format!("Some(Box::new({}))", verify(v)),
             None => "None".into(),
         },
+        id = lit(&r.id),
     )
 }
 
@@ -186,7 +235,7 @@ fn verify(v: &syntax::VerifySyntax) -> String {
     )
 }
 
-/// Every embedded rules file as Rust code building its `ConfigSyntax`.
+/// Every embedded rules file as Rust code building its rules and global allowlists.
 fn builtin_rules() -> String {
     let dir = Path::new("rules");
     println!("cargo:rerun-if-changed=rules");
@@ -199,8 +248,9 @@ fn builtin_rules() -> String {
     names.sort();
     let mut ids = HashSet::new();
     let mut out = String::from(
-        "/// Builds one embedded rules file's syntax; its argument says whether to keep the\n\
-         /// rules' examples.\npub type MakeLayer = fn(bool) -> ConfigSyntax;\n",
+        "/// Builds one embedded rules file: its rules, ready, and its global allowlists' syntax;\n\
+         /// the argument says whether to keep the rules' examples.\n\
+         pub type MakeLayer = fn(bool) -> (Vec<Rule>, Vec<AllowlistSyntax>);\n",
     );
     let mut table = String::from(
         "/// Every embedded rules file: its path (`rules/NAME.toml`) and a function building its contents, parsed and\n\
@@ -228,7 +278,9 @@ fn builtin_rules() -> String {
             c.allowlist.iter().chain(&c.allowlists).cloned().collect();
         let _ = writeln!(
             out,
-            "#[allow(unused_variables)]\nfn layer_{i}(with_examples: bool) -> ConfigSyntax {{ ConfigSyntax {{ rules: vec![{}], allowlists: {}, ..Default::default() }} }}",
+            "#[allow(unused_variables, dead_code)]\nfn layer_{i}(with_examples: bool) -> (Vec<Rule>, Vec<AllowlistSyntax>) {{ \
+             const ORIGIN: &str = {}; (vec![{}], {}) }}",
+            lit(&format!("rules/{n}")),
             rules.join(", "),
             allowlists(&globals)
         );

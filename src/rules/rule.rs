@@ -139,7 +139,7 @@ pub struct Rule {
     pub example_path: Option<Text>,
     /// How `--verify` checks a match with the provider; only rules from the binary or a
     /// config named on the command line have one (see `set::read_policy_layer`).
-    pub verify: Option<VerifySyntax>,
+    pub verify: Option<Box<VerifySyntax>>,
     /// False for a rule from a config found in the scanned tree: such a rule's matches are
     /// never sent anywhere, not even as the other half of a trusted rule's credential.
     pub trusted: bool,

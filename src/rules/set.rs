@@ -317,13 +317,17 @@ impl RuleSet {
         let mut builtin_rules = Vec::with_capacity(builtin::RULE_COUNT);
         let mut default_allow = Vec::new();
         for (file, make) in builtin::LAYERS {
-            let layer = build_layer(
-                &Text::Borrowed(file),
-                make(opts.with_examples),
-                Dialect::Trusted,
-            )?;
-            builtin_rules.extend(layer.rules);
-            default_allow.extend(layer.allowlists);
+            let (rules, allowlists) = make(opts.with_examples);
+            builtin_rules.extend(rules);
+            for a in &allowlists {
+                let al = Allowlist::build(a, Dialect::Trusted).map_err(|message| {
+                    ConfigError::Other {
+                        file: file.to_string(),
+                        message: format!("allowlist: {message}"),
+                    }
+                })?;
+                default_allow.push(al);
+            }
         }
         let layers = match (&opts.config, &opts.policy_config) {
             (Some(p), _) => read_layer(p, 0)?,

@@ -142,7 +142,7 @@ pub struct RuleSyntax {
     #[serde(default)]
     pub negative_examples: Vec<String>,
     /// How `--verify` asks the provider whether a match is live (see `verify::spec`).
-    pub verify: Option<VerifySyntax>,
+    pub verify: Option<Box<VerifySyntax>>,
 }
 
 /// A rule's `[rules.verify]` table: one read-only request to the provider. Placeholders:
