@@ -123,7 +123,10 @@ fn rule(file: &str, r: &RuleSyntax) -> String {
             r.id
         );
     }
-    assert!(!r.id.trim().is_empty(), "rules/{file}: a rule has an empty id");
+    assert!(
+        !r.id.trim().is_empty(),
+        "rules/{file}: a rule has an empty id"
+    );
     assert!(
         r.regex.is_none() || r.structure.is_none(),
         "rules/{file}: rule {:?}: a regex or a structure, not both",
