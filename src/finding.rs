@@ -118,7 +118,17 @@ pub fn mask(secret: &str) -> String {
     out
 }
 
+/// The tag of a rule whose matches are never reported: they are the public half of a
+/// two-part credential (a Twilio account SID), kept only to pair with the secret half for
+/// `--verify`.
+pub const PAIR_ONLY_TAG: &str = "pair-only";
+
 impl Finding {
+    /// Is this the public half of a credential, never reported (see [`PAIR_ONLY_TAG`])?
+    pub fn is_pair_only(&self) -> bool {
+        self.tags.iter().any(|t| t == PAIR_ONLY_TAG)
+    }
+
     /// The line with this finding's secret masked, trimmed and shortened to `max` characters
     /// around the secret.
     pub fn masked_line(&self, show_secrets: bool, max: usize) -> String {

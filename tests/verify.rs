@@ -473,3 +473,54 @@ fn history_verifies_each_distinct_secret_once() {
     assert_eq!(findings[1]["verification"], "invalid");
     assert_eq!(server.seen().len(), 2);
 }
+
+#[test]
+fn twilio_tokens_are_verified_with_the_account_sid_near_them() {
+    let sid = format!("AC{}", "3f9b2d6e8a1c4f7b0d2e5a8c1f4b7d0e");
+    let token = format!("{}{}", "9c1e5a7f3b2d8e6a", "4f0c2b9d7e1a3c5f");
+    let (sid2, token2) = (sid.clone(), token.clone());
+    let server = Server::start(move |s| {
+        use base64::Engine as _;
+        let want = base64::engine::general_purpose::STANDARD.encode(format!("{sid2}:{token2}"));
+        if s.path == format!("/2010-04-01/Accounts/{sid2}.json")
+            && s.header("authorization") == Some(&format!("Basic {want}"))
+        {
+            Some((
+                200,
+                vec![],
+                r#"{"friendly_name":"prod sms","status":"active"}"#.into(),
+            ))
+        } else {
+            Some((401, vec![], "{}".into()))
+        }
+    });
+    let d = Dir::new();
+    d.write(
+        "settings.py",
+        format!("TWILIO_ACCOUNT_SID = \"{sid}\"\nTWILIO_AUTH_TOKEN = \"{token}\"\n"),
+    );
+    let out = lh()
+        .env(
+            "LEAKHOUND_VERIFY_OVERRIDE",
+            format!("api.twilio.com={}", server.url()),
+        )
+        .args(["scan", "--verify", "-f", "json"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    let findings = json(&out.stdout);
+    // The SID is not a secret and is not reported; it completed the token.
+    assert_eq!(crate::util::rule_ids(&findings), ["twilio-auth-token"]);
+    assert_eq!(findings[0]["verification"], "valid", "{findings:?}");
+    assert_eq!(findings[0]["verification_detail"], "prod sms");
+    // Without --verify the SID is not reported either.
+    let out = lh()
+        .args(["scan", "-f", "json"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        crate::util::rule_ids(&json(&out.stdout)),
+        ["twilio-auth-token"]
+    );
+}

@@ -61,10 +61,11 @@ pub fn run(c: &BaselineCmd) -> Result<i32> {
         eprintln!("{}: {} entries", path.display(), b.entries.len());
         return Ok(exit::CLEAN);
     }
-    let sc: Scanned = match &c.what {
+    let mut sc: Scanned = match &c.what {
         What::Tree(s) => scan::collect(s)?,
         What::History(h) => history::collect(h)?,
     };
+    sc.findings.retain(|f| !f.is_pair_only());
     let path = match &c.output {
         Some(p) => p.clone(),
         None => sc

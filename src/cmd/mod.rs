@@ -258,6 +258,7 @@ fn finish(
         Some(v) if out.verify.is_some() => Partners::collect(&findings, v),
         _ => Partners::default(),
     };
+    findings.retain(|f| !f.is_pair_only());
     if let Some(min) = out.min_confidence {
         findings.retain(|f| f.confidence >= min);
     }

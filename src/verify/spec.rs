@@ -211,7 +211,10 @@ impl Spec {
     pub fn template_host(&self) -> Option<String> {
         match authority(&self.url) {
             Some(a) if !has_placeholder(a) => Some(a.to_ascii_lowercase()),
-            _ => self.hosts.first().cloned(),
+            _ => self.hosts.first().map(|h| match h.starts_with('.') {
+                true => format!("*{h}"),
+                false => h.clone(),
+            }),
         }
     }
 
