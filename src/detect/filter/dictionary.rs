@@ -17,6 +17,7 @@ fn is_word_prefix(p: &str) -> bool {
     i < words::WORDS.len() && words::WORDS[i].starts_with(p)
 }
 
+#[cfg(test)]
 pub(crate) fn contains_word(hay: &str, word: &str) -> bool {
     let bytes = hay.as_bytes();
     hay.match_indices(word).any(|(i, _)| {

@@ -5,7 +5,7 @@
 //! generic detectors (`randomness = true`), `looks_like_password` the gate of password rules
 //! (`password = true`).
 
-use super::dictionary::{contains_word, is_word, word_coverage};
+use super::dictionary::{is_word, word_coverage};
 use super::paths::is_config_path;
 use crate::detect::entropy::shannon;
 
@@ -19,10 +19,10 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         return true;
     }
     // Templating and references: ${VAR}, $VAR, {{ x }}, %VAR%, <token>, [REDACTED].
-    if t.contains("${") || t.contains("{{") || t.contains("}}") || t.contains("#{") {
+    let b = t.as_bytes();
+    if super::markers::has_template(b) {
         return true;
     }
-    let b = t.as_bytes();
     // $VAR, $(cmd): a reference, unless more `$` follow (crypt hashes: $6$salt$hash).
     if b[0] == b'$'
         && b.len() > 1
@@ -47,9 +47,7 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if super::markers::contains_marker(b) {
         return true;
     }
-    let lower = t.to_ascii_lowercase();
-    const WORDS: &[&str] = &["example", "dummy", "sample", "fake", "lorem", "foobar"];
-    if WORDS.iter().any(|w| contains_word(&lower, w)) || t.contains("EXAMPLE") {
+    if super::markers::has_placeholder_word(b) {
         return true;
     }
     // A long run of one character (000000, xxxxxx) making up much of the value is filler, not
@@ -69,7 +67,8 @@ fn is_filler(b: &[u8]) -> bool {
     let n = b.len();
     // Longest stretch where `b[i]` relates to `b[i - lag]` as `same` says, counted in
     // characters covered.
-    let stretch = |lag: usize, same: &dyn Fn(u8, u8) -> bool| {
+    fn stretch(b: &[u8], lag: usize, same: impl Fn(u8, u8) -> bool) -> usize {
+        let n = b.len();
         let (mut run, mut best) = (0, 0);
         for i in lag..n {
             run = if same(b[i - lag], b[i]) { run + 1 } else { 0 };
@@ -80,13 +79,13 @@ fn is_filler(b: &[u8]) -> bool {
         } else {
             best + lag
         }
-    };
+    }
     let repeated = (2..=4).any(|p| {
-        let c = stretch(p, &|a, b| a == b);
+        let c = stretch(b, p, |a, b| a == b);
         c >= 12 && c * 2 >= n
     });
     let sequence = (1..=2).any(|lag| {
-        let c = stretch(lag, &|a, b| a.is_ascii_alphanumeric() && b == a + 1);
+        let c = stretch(b, lag, |a, b| a.is_ascii_alphanumeric() && b == a + 1);
         c >= 8 && c * 3 >= n
     });
     repeated || sequence

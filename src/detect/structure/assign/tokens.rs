@@ -83,6 +83,33 @@ fn string_end(line: &[u8], i: usize, q: u8) -> (usize, bool) {
     (line.len(), false)
 }
 
+/// Assignment and comparison operators, longest first.
+const OPERATORS: &[(&[u8], How)] = &[
+    (b":::=", How::Assign),
+    (b"::=", How::Assign),
+    (b"===", How::Compare),
+    (b"!==", How::Compare),
+    (b"==", How::Compare),
+    (b"!=", How::Compare),
+    (b":=", How::Assign),
+    (b"=>", How::Assign),
+    (b"?=", How::Assign),
+    (b".=", How::Assign),
+    (b"<-", How::Assign),
+    (b"=", How::Assign),
+];
+
+/// The operator `rest` starts with, and its length (most bytes start none: one test).
+fn operator(rest: &[u8]) -> Option<(usize, How)> {
+    if !matches!(rest.first(), Some(b':' | b'=' | b'!' | b'?' | b'.' | b'<')) {
+        return None;
+    }
+    OPERATORS
+        .iter()
+        .find(|(op, _)| rest.starts_with(op))
+        .map(|(op, how)| (op.len(), *how))
+}
+
 /// The tokens of `line`, whose first byte is at offset `base` of the file.
 pub fn tokens(line: &[u8], base: usize, out: &mut Vec<Token>) {
     out.clear();
@@ -108,24 +135,7 @@ pub fn tokens(line: &[u8], base: usize, out: &mut Vec<Token>) {
             }
             push(out, Tok::Str(c), i + 1, e);
             i = e + 1;
-        } else if let Some((len, how)) = [
-            (&b":::="[..], How::Assign),
-            (b"::=", How::Assign),
-            (b"===", How::Compare),
-            (b"!==", How::Compare),
-            (b"==", How::Compare),
-            (b"!=", How::Compare),
-            (b":=", How::Assign),
-            (b"=>", How::Assign),
-            (b"?=", How::Assign),
-            (b".=", How::Assign),
-            (b"<-", How::Assign),
-            (b"=", How::Assign),
-        ]
-        .iter()
-        .find(|(op, _)| rest.starts_with(op))
-        .map(|(op, how)| (op.len(), *how))
-        {
+        } else if let Some((len, how)) = operator(rest) {
             // `.=` only after a space or a word end: `a.=b` is rare, `x.=` never a name.
             push(out, Tok::Op(how), i, i + len);
             i += len;
