@@ -225,6 +225,7 @@ mod tests {
             commit: None,
             occurrences: vec![],
             verification: None,
+            present_at_head: None,
         }
     }
 

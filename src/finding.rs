@@ -53,6 +53,9 @@ pub struct Finding {
     pub occurrences: Vec<Occurrence>,
     /// What the provider said with `--verify`; `None` when verification did not run.
     pub verification: Option<Verification>,
+    /// For a history finding: is the secret still in HEAD's tree (remove it and rotate), or
+    /// only in history (rotate; rewrite history only if needed)? `None` outside history.
+    pub present_at_head: Option<bool>,
 }
 
 /// Is the credential live, by its provider's answer?

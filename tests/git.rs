@@ -524,3 +524,59 @@ fn history_outside_a_repository_is_exit_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn history_says_which_secrets_are_still_in_the_tree() {
+    let d = repo_with_history();
+    d.write("old.env", format!("KEY = \"{}\"\n", fake::stripe()));
+    d.commit_all("add a key");
+    std::fs::remove_file(d.join("old.env")).unwrap();
+    d.commit_all("remove it");
+    d.write("app/new.env", format!("KEY = \"{}\"\n", fake::stripe2()));
+    d.commit_all("another key");
+    // The same key copied to another file is still in the tree; its first file is edited.
+    d.write(
+        "moved.py",
+        format!("# edited\nKEY = \"{}\"\n", fake::stripe2()),
+    );
+    d.write(
+        "app/new.env",
+        format!("KEY = \"{}\"\nDEBUG = 1\n", fake::stripe2()),
+    );
+    d.commit_all("a copy elsewhere");
+    let findings = history_findings(d.path(), &["--show-secrets"]);
+    let at_head = |secret: &str| -> Vec<bool> {
+        findings
+            .iter()
+            .filter(|f| f["secret"] == secret)
+            .map(|f| f["present_at_head"].as_bool().unwrap())
+            .collect()
+    };
+    assert_eq!(at_head(&fake::stripe()), [false]);
+    assert_eq!(at_head(&fake::stripe2()), [true, true]);
+    // A range that does not reach HEAD (nor the file's edited version there) still knows
+    // the file at HEAD holds the key.
+    let first = d.git(&["rev-list", "--max-parents=0", "HEAD"]);
+    let range = format!("{}..HEAD~1", first.trim());
+    let ranged = history_findings(d.path(), &["--range", &range, "--show-secrets"]);
+    let new = ranged
+        .iter()
+        .find(|f| f["path"] == "app/new.env")
+        .expect("the new key in the range");
+    assert_eq!(new["present_at_head"], true);
+    // Text says it in words; tree scans say nothing of it.
+    let text = lh().arg("history").arg(d.path()).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("only in history") && text.contains("still in the tree"),
+        "{text}"
+    );
+    let tree = lh()
+        .args(["scan", "-f", "json"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert!(json(&tree.stdout)
+        .iter()
+        .all(|f| f.get("present_at_head").is_none()));
+}

@@ -44,6 +44,9 @@ pub struct JsonFinding<'a> {
     /// ... and the provider's identity for the key, or why it is unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_detail: Option<&'a str>,
+    /// History findings: is the secret still in HEAD's tree?
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub present_at_head: Option<bool>,
 }
 
 impl<'a> JsonFinding<'a> {
@@ -73,6 +76,7 @@ impl<'a> JsonFinding<'a> {
             occurrences: &f.occurrences,
             verification: f.verification.as_ref().map(|v| v.status.as_str()),
             verification_detail: f.verification.as_ref().map(|v| v.detail.as_str()),
+            present_at_head: f.present_at_head,
         }
     }
 }

@@ -60,6 +60,14 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
             f.fingerprint,
             f.masked_line(ctx.show_secrets, 200)
         );
+        if let Some(p) = f.present_at_head {
+            let state = if p {
+                "still in the tree"
+            } else {
+                "only in history"
+            };
+            detail.push_str(&format!("\nat HEAD: {state}"));
+        }
         if let Some(v) = &f.verification {
             detail.push_str(&format!(
                 "\nverification: {} ({})",

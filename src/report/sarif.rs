@@ -125,6 +125,9 @@ fn result(f: &Finding, rule_index: usize, show: bool) -> SarifResult {
         props.insert("date".into(), serde_json::json!(c.date));
         props.insert("commitMessage".into(), serde_json::json!(c.message));
     }
+    if let Some(p) = f.present_at_head {
+        props.insert("presentAtHead".into(), serde_json::json!(p));
+    }
     let mut level = level(f.severity);
     if let Some(v) = &f.verification {
         props.insert("verification".into(), serde_json::json!(v.status.as_str()));

@@ -47,6 +47,11 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
                 VerifyStatus::Unknown => extra.push_str(&format!(", not verified: {}", v.detail)),
             }
         }
+        match f.present_at_head {
+            Some(true) => extra.push_str(", still in the tree"),
+            Some(false) => extra.push_str(", only in history"),
+            None => {}
+        }
         if let Some(c) = &f.commit {
             extra.push_str(&format!(
                 ", commit {} by {} <{}> {}",

@@ -190,6 +190,7 @@ impl Detector {
                     commit: None,
                     occurrences: Vec::new(),
                     verification: None,
+                    present_at_head: None,
                 });
             }
         }

@@ -389,6 +389,7 @@ pub fn emit(rules: &[Rule], t: &Target, scratch: &mut Scratch, out: &mut Vec<Fin
             commit: None,
             occurrences: Vec::new(),
             verification: None,
+            present_at_head: None,
         });
     }
 }

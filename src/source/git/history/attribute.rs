@@ -1,12 +1,12 @@
 //! Phase 3 of a history scan: each secret reported once, against the first commit that
-//! carried it, with that commit's author and date, and (`--all-occurrences`) every commit
-//! and path where it appears.
+//! carried it, with that commit's author and date, whether it is still in HEAD's tree, and
+//! (`--all-occurrences`) every commit and path where it appears.
 
 use super::super::objects::{EntryKind, IdMap, IdSet, ObjectId, Objects};
 use super::scan::Found;
 use crate::finding::{CommitInfo, Finding, Occurrence};
 use anyhow::Result;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// Each secret once. The same secret at the same path in later versions of a file (edited
@@ -92,17 +92,75 @@ fn occurrences(
     result
 }
 
-/// The findings of a history scan, each attributed to its introducing commit.
+/// Every blob of tree `tree`, recursively, by path.
+fn tree_blobs(objects: &mut Objects, tree: ObjectId) -> HashMap<String, ObjectId> {
+    let mut blobs = HashMap::new();
+    let mut stack = vec![(tree, String::new())];
+    while let Some((t, dir)) = stack.pop() {
+        let _ = objects.tree(&t, |e| {
+            let path = format!("{dir}{}", String::from_utf8_lossy(e.name));
+            match e.kind {
+                EntryKind::Blob => {
+                    blobs.insert(path, e.id.to_owned());
+                }
+                EntryKind::Tree => stack.push((e.id.to_owned(), path + "/")),
+                _ => {}
+            }
+        });
+    }
+    blobs
+}
+
+/// What HEAD's tree holds, to tell "still in the tree" from "only in history".
+struct Head {
+    /// Blob by path.
+    blobs: HashMap<String, ObjectId>,
+    /// (rule, secret) found in a scanned blob of HEAD's tree, at any path.
+    found: HashSet<(String, String)>,
+}
+
+impl Head {
+    fn new(results: &[Found], objects: &mut Objects, head: Option<&ObjectId>) -> Head {
+        let blobs = match head.and_then(|c| objects.commit_tree(c).ok()) {
+            Some(tree) => tree_blobs(objects, tree),
+            None => HashMap::new(),
+        };
+        let ids: IdSet = blobs.values().copied().collect();
+        let found = results
+            .iter()
+            .filter(|(blob, _, _)| ids.contains(blob))
+            .map(|(_, _, f)| (f.rule_id.clone(), f.secret.clone()))
+            .collect();
+        Head { blobs, found }
+    }
+
+    /// Is `f`'s secret in HEAD's tree: found in one of its blobs by the scan, or (for a
+    /// range whose scan did not reach HEAD) still in the file at the same path?
+    fn holds(&self, f: &Finding, objects: &mut Objects) -> bool {
+        self.found.contains(&(f.rule_id.clone(), f.secret.clone()))
+            || (!f.secret.is_empty()
+                && self.blobs.get(&f.path).is_some_and(|b| {
+                    objects
+                        .blob(b)
+                        .is_ok_and(|data| memchr::memmem::find(data, f.secret.as_bytes()).is_some())
+                }))
+    }
+}
+
+/// The findings of a history scan, each attributed to its introducing commit and marked
+/// with whether its secret is still in the tree of `head` (the repository's HEAD commit).
 pub fn attribute(
     results: Vec<Found>,
     selected: &[ObjectId],
     objects_dir: &Path,
     all_occurrences: bool,
+    head: Option<&ObjectId>,
 ) -> Result<Vec<Finding>> {
     if results.is_empty() {
         return Ok(Vec::new());
     }
     let mut objects = Objects::open(objects_dir)?;
+    let head = Head::new(&results, &mut objects, head);
     let (results, merged) = first_carriers(results);
     let occurrences = if all_occurrences {
         let targets: IdSet = merged.values().flatten().copied().collect();
@@ -117,6 +175,7 @@ pub fn attribute(
             .entry(commit)
             .or_insert_with(|| objects.commit_info(&selected[commit as usize]));
         f.commit = Some(c.clone());
+        f.present_at_head = Some(head.holds(&f, &mut objects));
         if let Some(blobs) = merged.get(&f.fingerprint) {
             let mut all: Vec<Occurrence> = blobs
                 .iter()

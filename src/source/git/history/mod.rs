@@ -86,6 +86,13 @@ pub fn scan(
         unique_blobs: jobs.iter().filter(|j| j.kind == Kind::File).count() as u64,
         shallow,
     };
-    let findings = attribute::attribute(found, &selected, &objects_dir, opts.all_occurrences)?;
+    let head = super::diff::head_commit(repo).ok().flatten();
+    let findings = attribute::attribute(
+        found,
+        &selected,
+        &objects_dir,
+        opts.all_occurrences,
+        head.as_ref(),
+    )?;
     Ok((findings, summary))
 }
