@@ -132,7 +132,7 @@ fn stripe_server() -> Server {
     let [live, revoked, limited, broken] = stripe_keys();
     Server::start(move |s| {
         let key = bearer(s);
-        assert_eq!(s.path, "/v1/account");
+        assert_eq!(s.path, "/v1/balance");
         if key == live {
             Some((
                 200,
