@@ -237,7 +237,8 @@ pub struct CommonArgs {
         long,
         value_name = "SECONDS",
         default_value_t = 5.0,
-        requires = "verify"
+        requires = "verify",
+        value_parser = seconds
     )]
     pub verify_timeout: f64,
     /// With --verify: report only the findings verified live.
@@ -289,6 +290,16 @@ pub struct RulesArgs {
     pub check: bool,
 }
 
+/// A positive, finite number of seconds, at most ten minutes.
+fn seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 600.0 => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds between 0 and 600"
+        )),
+    }
+}
+
 /// Should stdout be colored?
 fn color_for_stdout(no_color: bool) -> bool {
     !no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
@@ -308,7 +319,7 @@ impl CommonArgs {
             annotations: !self.no_annotations
                 && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
             verify: self.verify.then(|| crate::verify::VerifySettings {
-                timeout: std::time::Duration::from_secs_f64(self.verify_timeout.clamp(0.1, 600.0)),
+                timeout: std::time::Duration::from_secs_f64(self.verify_timeout),
                 only_verified: self.only_verified,
             }),
         }

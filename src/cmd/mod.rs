@@ -142,8 +142,15 @@ pub fn load_rules(s: &RuleSettings, policy: Option<&Policy>) -> Result<RuleSet> 
             });
         }
     }
+    // A config read from disk that lies inside the scanned tree is the scanned material's:
+    // it may narrow what is reported, never say where secrets are sent.
+    let config_in_tree = match (&config, policy) {
+        (Some(c), Some(p)) => p.holds(c),
+        _ => false,
+    };
     let set = RuleSet::load(&LoadOptions {
         config,
+        config_in_tree,
         policy_config,
         no_default_allowlist: s.no_default_allowlist,
         with_examples: s.with_examples,

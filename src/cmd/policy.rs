@@ -29,6 +29,8 @@ pub struct Policy {
     /// The work tree whose paths (`--config`, `--baseline` inside it) map into `files` when
     /// the policy is a commit's; `None` for the working tree's policy.
     pub commit_of: Option<PathBuf>,
+    /// The scanned work tree: a file inside it is the scanned material's, not the user's.
+    pub tree: PathBuf,
 }
 
 impl Policy {
@@ -37,6 +39,7 @@ impl Policy {
             files: Arc::new(Worktree::new(root)),
             origin: "the working tree".into(),
             commit_of: None,
+            tree: root.to_path_buf(),
         }
     }
 
@@ -44,8 +47,19 @@ impl Policy {
         Ok(Policy {
             files: Arc::new(CommitFiles::open(git_dir, commit)?),
             origin,
+            tree: workdir.clone(),
             commit_of: Some(workdir),
         })
+    }
+
+    /// Does `path` lie inside the scanned tree (where the code under review may have
+    /// written it)?
+    pub fn holds(&self, path: &Path) -> bool {
+        let abs = |p: &Path| p.canonicalize().or_else(|_| std::path::absolute(p));
+        match (abs(&self.tree), abs(path)) {
+            (Ok(tree), Ok(file)) => file.starts_with(tree),
+            _ => true,
+        }
     }
 
     /// A file the user named: `Some(path in the policy)` when the policy is a commit's and

@@ -132,7 +132,8 @@ fn collect_staged(s: &ScanSettings, opts: StagedOptions) -> Result<Scanned> {
         ignore: ignore.as_ref(),
     };
     let findings = staged::scan(&repo, opts, &gate)?;
-    let verifiers = super::verifiers_for(&s.output, &detector)?;
+    // The pre-commit path never verifies, whatever the settings say.
+    let verifiers = None;
     keep_until_exit(detector);
     Ok(Scanned {
         findings,

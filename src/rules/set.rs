@@ -92,6 +92,9 @@ pub struct LoadOptions {
     /// A config file the user named, to apply on top of (or instead of) the defaults; its
     /// `[extend] path` may lead anywhere.
     pub config: Option<PathBuf>,
+    /// `config` lies inside the scanned tree: read like the tree's own config as far as
+    /// trust goes (no verifiers; its rules' matches are never sent anywhere).
+    pub config_in_tree: bool,
     /// Else a config from the scanned tree's policy.
     pub policy_config: Option<PolicyConfig>,
     /// Drop the default allowlist (lock files, vendored code, ...).
@@ -247,6 +250,26 @@ fn read_layer(path: &Path, depth: usize) -> Result<Vec<(String, Layer)>, ConfigE
     Ok(layers)
 }
 
+/// A layer from the scanned tree: it may not say where secrets are sent (scanning a hostile
+/// repository with --verify must reach no host the binary does not know), and its rules'
+/// matches are never sent anywhere.
+fn untrusted(file: String, mut layer: Layer) -> Result<(String, Layer), ConfigError> {
+    if let Some(r) = layer.rules.iter().find(|r| r.verify.is_some()) {
+        return Err(ConfigError::Rule {
+            file,
+            id: r.id.to_string(),
+            message: "[rules.verify] is read only from the embedded rules or a config named \
+                      with --config outside the scanned tree: a config in the tree cannot \
+                      send secrets anywhere"
+                .into(),
+        });
+    }
+    for r in &mut layer.rules {
+        r.trusted = false;
+    }
+    Ok((file, layer))
+}
+
 /// Reads a config from policy files, following `[extend] path` only within them.
 fn read_policy_layer(
     files: &dyn PolicyFiles,
@@ -273,22 +296,7 @@ fn read_policy_layer(
         }
         Err(err) => return Err(ConfigError::Read { file, err }),
     };
-    let mut layer = parse_layer(&file, &src)?;
-    // A config found in the scanned tree may not say where secrets are sent: scanning a
-    // hostile repository with --verify must reach no host the binary does not know.
-    if let Some(r) = layer.rules.iter().find(|r| r.verify.is_some()) {
-        return Err(ConfigError::Rule {
-            file,
-            id: r.id.to_string(),
-            message: "[rules.verify] is read only from the embedded rules or a config named \
-                      with --config outside the scanned tree: a config found in the tree \
-                      cannot send secrets anywhere"
-                .into(),
-        });
-    }
-    for r in &mut layer.rules {
-        r.trusted = false;
-    }
+    let (file, layer) = untrusted(file.clone(), parse_layer(&file, &src)?)?;
     let mut layers = Vec::new();
     if let Some(base) = &layer.extend_path {
         let Some(next) = policy::join_inside(policy::dir_of(rel), base) else {
@@ -330,6 +338,10 @@ impl RuleSet {
             }
         }
         let layers = match (&opts.config, &opts.policy_config) {
+            (Some(p), _) if opts.config_in_tree => read_layer(p, 0)?
+                .into_iter()
+                .map(|(file, layer)| untrusted(file, layer))
+                .collect::<Result<_, _>>()?,
             (Some(p), _) => read_layer(p, 0)?,
             (None, Some(pc)) => read_policy_layer(pc.files.as_ref(), &pc.path, 0, pc.optional)?,
             (None, None) => Vec::new(),

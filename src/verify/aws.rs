@@ -71,8 +71,9 @@ pub fn request(id: &str, secret: &str, now: i64) -> Request {
     }
 }
 
-/// 200 with the caller's ARN: live; 403 (`InvalidClientTokenId`, `SignatureDoesNotMatch`):
-/// not; anything else: unknown.
+/// 200 with the caller's ARN: live; 403 `InvalidClientTokenId`: no such key; anything else
+/// (`SignatureDoesNotMatch`: the key exists but the secret near it is not its own; an
+/// expired or skewed request): unknown.
 pub fn judge(status: u16, body: &[u8]) -> Answer {
     match status {
         200 => {
@@ -83,7 +84,9 @@ pub fn judge(status: u16, body: &[u8]) -> Answer {
                 .map(|(arn, _)| arn.trim().to_string());
             Answer::Valid(arn)
         }
-        403 => Answer::Invalid,
+        403 if String::from_utf8_lossy(body).contains("<Code>InvalidClientTokenId</Code>") => {
+            Answer::Invalid
+        }
         s => Answer::Unexpected(s),
     }
 }

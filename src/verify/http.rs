@@ -31,6 +31,9 @@ pub enum Outcome {
 
 pub struct Client {
     agent: ureq::Agent,
+    /// For overridden hosts: no proxy, so a loopback stand-in's traffic never leaves the
+    /// machine through one.
+    direct: ureq::Agent,
     overrides: HashMap<String, String>,
 }
 
@@ -74,31 +77,39 @@ impl Client {
             Ok(v) => parse_overrides(&v)?,
             Err(_) => HashMap::new(),
         };
-        let config = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .max_redirects_will_error(false)
-            .user_agent(concat!(
-                "leakhound/",
-                env!("CARGO_PKG_VERSION"),
-                " (--verify)"
-            ))
-            .build();
+        let agent = |proxy: Option<ureq::Proxy>| -> ureq::Agent {
+            ureq::Agent::config_builder()
+                .timeout_global(Some(timeout))
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .max_redirects_will_error(false)
+                .proxy(proxy)
+                .user_agent(concat!(
+                    "leakhound/",
+                    env!("CARGO_PKG_VERSION"),
+                    " (--verify)"
+                ))
+                .build()
+                .into()
+        };
         Ok(Client {
-            agent: config.into(),
+            agent: agent(ureq::Proxy::try_from_env()),
+            direct: agent(None),
             overrides,
         })
     }
 
     /// Sends `req`, retrying on 429.
     pub fn send(&self, req: &Request) -> Outcome {
-        let url = match self.overrides.get(&req.host) {
-            Some(target) => format!("{target}{}", &req.url[8 + req.host.len()..]),
-            None => req.url.clone(),
+        let (agent, url) = match self.overrides.get(&req.host) {
+            Some(target) => (
+                &self.direct,
+                format!("{target}{}", &req.url[8 + req.host.len()..]),
+            ),
+            None => (&self.agent, req.url.clone()),
         };
         for attempt in 0..=RETRIES {
-            match self.once(req, &url) {
+            match once(agent, req, &url) {
                 Ok((429, wait)) => {
                     if attempt == RETRIES {
                         return Outcome::RateLimited;
@@ -112,43 +123,41 @@ impl Client {
         }
         Outcome::RateLimited
     }
+}
 
-    /// One attempt: `Ok` with `Retry-After` for a 429, else the outcome as `Err`.
-    fn once(&self, req: &Request, url: &str) -> Result<(u16, Option<Duration>), Outcome> {
-        let result = if req.post {
-            let mut r = self.agent.post(url);
-            for (k, v) in &req.headers {
-                r = r.header(k.as_str(), v.as_str());
-            }
-            match &req.body {
-                Some(b) => r.send(&b[..]),
-                None => r.send_empty(),
-            }
-        } else {
-            let mut r = self.agent.get(url);
-            for (k, v) in &req.headers {
-                r = r.header(k.as_str(), v.as_str());
-            }
-            r.call()
-        };
-        let mut resp = result.map_err(|e| Outcome::Failed(describe(&e)))?;
-        let status = resp.status().as_u16();
-        if status == 429 {
-            let wait = resp
-                .headers()
-                .get("retry-after")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
-            return Ok((429, wait));
+/// One attempt: `Ok` with `Retry-After` for a 429, else the outcome as `Err`.
+fn once(agent: &ureq::Agent, req: &Request, url: &str) -> Result<(u16, Option<Duration>), Outcome> {
+    let result = if req.post {
+        let mut r = agent.post(url);
+        for (k, v) in &req.headers {
+            r = r.header(k.as_str(), v.as_str());
         }
-        let body = resp
-            .body_mut()
-            .with_config()
-            .limit(MAX_BODY)
-            .read_to_vec()
-            .unwrap_or_default();
-        Err(Outcome::Answered { status, body })
+        match &req.body {
+            Some(b) => r.send(&b[..]),
+            None => r.send_empty(),
+        }
+    } else {
+        let mut r = agent.get(url);
+        for (k, v) in &req.headers {
+            r = r.header(k.as_str(), v.as_str());
+        }
+        r.call()
+    };
+    let mut resp = result.map_err(|e| Outcome::Failed(describe(&e)))?;
+    let status = resp.status().as_u16();
+    if status == 429 {
+        let wait = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        return Ok((429, wait));
+    }
+    // An answer that cannot be read whole says nothing: never "invalid" for lack of it.
+    match resp.body_mut().with_config().limit(MAX_BODY).read_to_vec() {
+        Ok(body) => Err(Outcome::Answered { status, body }),
+        Err(_) => Err(Outcome::Failed("the answer could not be read")),
     }
 }
 

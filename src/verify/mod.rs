@@ -17,11 +17,16 @@ use crate::finding::{mask, Finding, Verification, VerifyStatus};
 use crate::rules::RuleSet;
 use spec::{Answer, Kind, Request, Spec};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-/// Requests in flight at once to one provider.
+/// Requests in flight at once to one provider ...
 pub const PER_HOST: usize = 4;
+/// ... and in all.
+const WORKERS: usize = 16;
+/// Distinct secrets verified per provider in one run; the rest are `unknown` (a repository
+/// of a hundred thousand made-up keys does not make a hundred thousand requests).
+pub const MAX_PER_PROVIDER: usize = 500;
 /// The longest identity shown.
 const MAX_DETAIL: usize = 80;
 
@@ -109,15 +114,17 @@ impl Partners {
         )
     }
 
-    /// The nearest match of one of `rules` to `f` in the same file of the same commit.
+    /// The nearest match of one of `rules` to `f` in the same file: of the same commit
+    /// first; in history, a half that entered the file in another commit (a token added
+    /// under an older account id) is the next best.
     fn near(&self, f: &Finding, rules: &[String], lines: usize) -> Option<&str> {
         self.0
             .iter()
-            .filter(|p| rules.contains(&p.rule_id) && same_file(p, f))
-            .map(|p| (p.line.abs_diff(f.line), p))
-            .filter(|(d, _)| *d <= lines)
-            .min_by_key(|(d, p)| (*d, p.line))
-            .map(|(_, p)| p.secret.as_str())
+            .filter(|p| rules.contains(&p.rule_id) && p.path == f.path)
+            .map(|p| (!same_file(p, f), p.line.abs_diff(f.line), p))
+            .filter(|(_, d, _)| *d <= lines)
+            .min_by_key(|(other, d, p)| (*other, *d, p.line))
+            .map(|(_, _, p)| p.secret.as_str())
     }
 }
 
@@ -125,6 +132,8 @@ impl Partners {
 struct Job {
     spec: Arc<Spec>,
     request: Request,
+    /// Whose limits apply: the verifier's host (`*.algolia.net` for every application).
+    provider: String,
     result: Option<Verification>,
 }
 
@@ -137,16 +146,15 @@ fn unknown(detail: impl Into<String>) -> Verification {
 
 /// A provider's words fit for a report: printable, short, and never the credential.
 fn clean_detail(s: &str, secret: &str) -> String {
-    let s: String = s
-        .chars()
+    // Masked first, then cut: a cut could leave part of the secret unmasked.
+    let s = match secret.is_empty() {
+        false => s.replace(secret, &mask(secret)),
+        true => s.to_string(),
+    };
+    s.chars()
         .filter(|c| !c.is_control())
         .take(MAX_DETAIL)
-        .collect();
-    if !secret.is_empty() && s.contains(secret) {
-        s.replace(secret, &mask(secret))
-    } else {
-        s
-    }
+        .collect()
 }
 
 /// Verifies `findings` in place: each gets its `verification`.
@@ -162,6 +170,7 @@ pub fn run(
         .map_or(0, |d| d.as_secs() as i64);
     let mut jobs: Vec<Job> = Vec::new();
     let mut by_key: HashMap<(String, String, String), usize> = HashMap::new();
+    let mut per_provider: HashMap<String, usize> = HashMap::new();
     // Per finding: the job that verifies it, or its answer already.
     let mut plan: Vec<Result<usize, Verification>> = Vec::with_capacity(findings.len());
     for f in findings.iter() {
@@ -196,16 +205,29 @@ pub fn run(
             continue;
         }
         let request = match spec.kind {
+            Kind::AwsSts if f.secret.starts_with("ASIA") => {
+                Err("temporary credentials: verifying needs their session token".to_string())
+            }
             Kind::AwsSts => Ok(aws::request(&f.secret, pair.as_deref().unwrap_or(""), now)),
             Kind::Http => spec.render(&f.secret, pair.as_deref()),
         };
+        let provider = match spec.kind {
+            Kind::AwsSts => "sts.amazonaws.com".to_string(),
+            Kind::Http => spec.template_host().unwrap_or_default(),
+        };
+        let count = per_provider.entry(provider.clone()).or_insert(0usize);
         match request {
+            Ok(_) if *count >= MAX_PER_PROVIDER => plan.push(Err(unknown(format!(
+                "not sent: more than {MAX_PER_PROVIDER} distinct secrets for this provider"
+            )))),
             Ok(request) => {
+                *count += 1;
                 by_key.insert(key, jobs.len());
                 plan.push(Ok(jobs.len()));
                 jobs.push(Job {
                     spec: spec.clone(),
                     request,
+                    provider,
                     result: None,
                 });
             }
@@ -259,32 +281,79 @@ fn same_file(a: &Finding, b: &Finding) -> bool {
     a.path == b.path && commit(a) == commit(b)
 }
 
-/// Sends every job, [`PER_HOST`] at a time per host, all hosts at once.
-fn send_all(client: &http::Client, jobs: &mut [Job]) {
-    let mut by_host: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, j) in jobs.iter().enumerate() {
-        by_host.entry(j.request.host.clone()).or_default().push(i);
+/// Which jobs wait, per provider, and how many of each provider's are in flight.
+#[derive(Default)]
+struct Queues {
+    waiting: HashMap<String, Vec<usize>>,
+    in_flight: HashMap<String, usize>,
+    done: Vec<(usize, Verification)>,
+}
+
+impl Queues {
+    /// A job of a provider with room for one more request, if any.
+    fn take(&mut self) -> Option<(String, usize)> {
+        let in_flight = &self.in_flight;
+        let (provider, queue) = self
+            .waiting
+            .iter_mut()
+            .find(|(p, q)| !q.is_empty() && in_flight.get(*p).copied().unwrap_or(0) < PER_HOST)?;
+        let job = queue.pop()?;
+        let provider = provider.clone();
+        *self.in_flight.entry(provider.clone()).or_default() += 1;
+        Some((provider, job))
     }
-    let results: Mutex<Vec<(usize, Verification)>> = Mutex::new(Vec::new());
+
+    fn idle(&self) -> bool {
+        self.waiting.values().all(Vec::is_empty)
+    }
+}
+
+/// Sends every job: [`WORKERS`] requests at a time in all, at most [`PER_HOST`] of them to
+/// one provider.
+fn send_all(client: &http::Client, jobs: &mut [Job]) {
+    let mut queues = Queues::default();
+    for (i, j) in jobs.iter().enumerate() {
+        queues
+            .waiting
+            .entry(j.provider.clone())
+            .or_default()
+            .push(i);
+    }
+    let state = (Mutex::new(queues), Condvar::new());
     let jobs_ref = &*jobs;
     std::thread::scope(|scope| {
-        for queue in by_host.into_values() {
-            let queue = Arc::new(Mutex::new(queue));
-            for _ in 0..PER_HOST.min(queue.lock().map_or(0, |q| q.len())) {
-                let queue = queue.clone();
-                let results = &results;
-                scope.spawn(move || {
-                    while let Some(i) = queue.lock().ok().and_then(|mut q| q.pop()) {
-                        let v = verify_one(client, &jobs_ref[i]);
-                        if let Ok(mut r) = results.lock() {
-                            r.push((i, v));
+        for _ in 0..WORKERS.min(jobs_ref.len()) {
+            let state = &state;
+            scope.spawn(move || loop {
+                let next = {
+                    let Ok(mut q) = state.0.lock() else { return };
+                    loop {
+                        if let Some(next) = q.take() {
+                            break next;
                         }
+                        if q.idle() {
+                            return;
+                        }
+                        q = match state.1.wait(q) {
+                            Ok(q) => q,
+                            Err(_) => return,
+                        };
                     }
-                });
-            }
+                };
+                let (provider, i) = next;
+                let v = verify_one(client, &jobs_ref[i]);
+                if let Ok(mut q) = state.0.lock() {
+                    if let Some(n) = q.in_flight.get_mut(&provider) {
+                        *n -= 1;
+                    }
+                    q.done.push((i, v));
+                }
+                state.1.notify_all();
+            });
         }
     });
-    for (i, v) in results.into_inner().unwrap_or_default() {
+    let done = state.0.into_inner().map(|q| q.done).unwrap_or_default();
+    for (i, v) in done {
         jobs[i].result = Some(v);
     }
 }
@@ -354,5 +423,24 @@ mod tests {
     fn details_never_hold_the_credential() {
         let d = clean_detail("token ghp_abc\u{1b}[31m is fine", "ghp_abc");
         assert!(!d.contains("ghp_abc") && !d.contains('\u{1b}'), "{d}");
+        // Across the length cut, too.
+        let secret = "sk_live_Zq8Lm3Vt6Rw9Kp2Xc5Nb"; // leakhound:allow
+        let d = clean_detail(&format!("{}{secret}", "x".repeat(70)), secret);
+        assert!(!d.contains("sk_live_Zq"), "{d}");
+    }
+
+    #[test]
+    fn at_most_four_requests_per_provider_in_flight() {
+        let mut q = Queues::default();
+        q.waiting
+            .insert("api.example.com".into(), (0..10).collect());
+        q.waiting.insert("other.example.com".into(), vec![10]);
+        let taken: Vec<(String, usize)> = std::iter::from_fn(|| q.take()).collect();
+        let per = |p: &str| taken.iter().filter(|(x, _)| x == p).count();
+        assert_eq!(
+            (per("api.example.com"), per("other.example.com")),
+            (PER_HOST, 1)
+        );
+        assert!(!q.idle());
     }
 }

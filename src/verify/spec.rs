@@ -178,6 +178,13 @@ impl Spec {
         {
             return Err(format!("status {c} is not an HTTP status"));
         }
+        // A host suffix names a registrable domain (two labels at least), never a port.
+        if let Some(h) = v.hosts.iter().find(|h| {
+            let name = h.trim_start_matches('.');
+            h.contains(':') || !valid_host(name) || !name.contains('.') || name.ends_with('.')
+        }) {
+            return Err(format!("hosts entry {h:?} is not a host name or .suffix"));
+        }
         let valid_if = match v.valid_if.as_deref() {
             None => None,
             Some(c) if c.starts_with('~') => Some(Condition::Body(c[1..].to_string())),
@@ -223,6 +230,8 @@ impl Spec {
         let name = host.split(':').next().unwrap_or("").to_ascii_lowercase();
         match authority(&self.url) {
             Some(a) if !has_placeholder(a) => a.eq_ignore_ascii_case(host),
+            // A host that came from a credential takes no port.
+            _ if host.contains(':') => false,
             _ => self.hosts.iter().any(|h| match h.strip_prefix('.') {
                 Some(suffix) => name.len() > suffix.len() + 1 && name.ends_with(h.as_str()),
                 None => name == *h,
@@ -382,6 +391,8 @@ mod tests {
             "https://hooks.slack.com.evil.com/x",
             "http://hooks.slack.com/x",
             "https://evil.com/?hooks.slack.com",
+            "https://hooks.slack.com:8443/x",
+            "https://hooks.slack.com./x",
         ] {
             assert!(s.render(bad, None).is_err(), "{bad}");
         }

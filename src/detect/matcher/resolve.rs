@@ -304,11 +304,20 @@ pub fn resolve_overlaps(rules: &[Rule], c: &mut Vec<Cand>) {
             && inner.end <= outer.end
             && outer.end - outer.start > inner.end - inner.start
     };
+    // The public half of a credential (`pair-only`) is never reported: it neither hides
+    // nor is hidden by anything.
+    let pair_only: Vec<bool> = c
+        .iter()
+        .map(|x| has_tag(&rules[x.rule as usize], crate::finding::PAIR_ONLY_TAG))
+        .collect();
     let mut keep = vec![true; c.len()];
     for i in 0..c.len() {
         for j in (i + 1)..c.len() {
             if c[j].start >= c[i].end {
                 break;
+            }
+            if pair_only[i] || pair_only[j] {
+                continue;
             }
             if inside(&c[i], &c[j]) {
                 keep[j] = false;
