@@ -251,9 +251,10 @@ fn builtin_rules() -> String {
     names.sort();
     let mut ids = HashSet::new();
     let mut out = String::from(
-        "/// Builds one embedded rules file: its rules, ready, and its global allowlists' syntax;\n\
-         /// the argument says whether to keep the rules' examples.\n\
-         pub type MakeLayer = fn(bool) -> (Vec<Rule>, Vec<AllowlistSyntax>);\n",
+        "/// Builds one embedded rules file: pushes its rules, ready, onto the vector (built in\n\
+         /// place there, not moved through a vector of their own) and returns its global\n\
+         /// allowlists' syntax; the flag says whether to keep the rules' examples.\n\
+         pub type MakeLayer = fn(bool, &mut Vec<Rule>) -> Vec<AllowlistSyntax>;\n",
     );
     let mut table = String::from(
         "/// Every embedded rules file: its path (`rules/NAME.toml`) and a function building its contents, parsed and\n\
@@ -281,10 +282,13 @@ fn builtin_rules() -> String {
             c.allowlist.iter().chain(&c.allowlists).cloned().collect();
         let _ = writeln!(
             out,
-            "#[allow(unused_variables, dead_code)]\nfn layer_{i}(with_examples: bool) -> (Vec<Rule>, Vec<AllowlistSyntax>) {{ \
-             const ORIGIN: &str = {}; (vec![{}], {}) }}",
+            "#[allow(unused_variables, dead_code, clippy::ptr_arg)]\nfn layer_{i}(with_examples: bool, out: &mut Vec<Rule>) -> Vec<AllowlistSyntax> {{ \
+             const ORIGIN: &str = {}; {} {} }}",
             lit(&format!("rules/{n}")),
-            rules.join(", "),
+            rules
+                .iter()
+                .map(|r| format!("out.push({r});"))
+                .collect::<String>(),
             allowlists(&globals)
         );
         let _ = writeln!(table, "    ({}, layer_{i}),", lit(&format!("rules/{n}")));

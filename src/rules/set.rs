@@ -325,8 +325,7 @@ impl RuleSet {
         let mut builtin_rules = Vec::with_capacity(builtin::RULE_COUNT);
         let mut default_allow = Vec::new();
         for (file, make) in builtin::LAYERS {
-            let (rules, allowlists) = make(opts.with_examples);
-            builtin_rules.extend(rules);
+            let allowlists = make(opts.with_examples, &mut builtin_rules);
             for a in &allowlists {
                 let al = Allowlist::build(a, Dialect::Trusted).map_err(|message| {
                     ConfigError::Other {
