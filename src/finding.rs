@@ -96,8 +96,12 @@ pub fn fingerprint(rule_id: &str, path: &str, secret: &[u8]) -> String {
     h.update(path.as_bytes());
     h.update([0]);
     h.update(secret);
-    let d = h.finalize();
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&h.finalize())
+}
+
+/// Lower-case hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// How many leading characters of a secret a masked report shows: 4, fewer for short secrets

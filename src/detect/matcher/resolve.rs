@@ -306,17 +306,14 @@ pub fn resolve_overlaps(rules: &[Rule], c: &mut Vec<Cand>) {
     };
     // The public half of a credential (`pair-only`) is never reported: it neither hides
     // nor is hidden by anything.
-    let pair_only: Vec<bool> = c
-        .iter()
-        .map(|x| has_tag(&rules[x.rule as usize], crate::finding::PAIR_ONLY_TAG))
-        .collect();
+    let pair_only = |x: &Cand| has_tag(&rules[x.rule as usize], crate::finding::PAIR_ONLY_TAG);
     let mut keep = vec![true; c.len()];
     for i in 0..c.len() {
         for j in (i + 1)..c.len() {
             if c[j].start >= c[i].end {
                 break;
             }
-            if pair_only[i] || pair_only[j] {
+            if pair_only(&c[i]) || pair_only(&c[j]) {
                 continue;
             }
             if inside(&c[i], &c[j]) {
