@@ -187,7 +187,7 @@ fn rule(file: &str, r: &RuleSyntax) -> String {
          severity: {severity}, confidence: {confidence}, checksum: {checksum}, \
          randomness: {}, password: {}, multiline: {}, min_length: {}, skip_report: {}, \
          allowlists: vec![{}], origin: Cow::Borrowed(ORIGIN), examples: {}, \
-         negative_examples: {}, example_path: {}, verify: {}, trusted: true }}",
+         negative_examples: {}, example_path: {}, verify: {}, remediation: {}, trusted: true }}",
         lit(r.description.as_deref().unwrap_or(&r.id)),
         pattern(&r.regex),
         r.secret_group,
@@ -207,6 +207,14 @@ fn rule(file: &str, r: &RuleSyntax) -> String {
         opt_str(&r.example_path),
         match &r.verify {
             Some(v) => format!("Some(Box::new({}))", verify(v)),
+            None => "None".into(),
+        },
+        match &r.remediation {
+            Some(m) => format!(
+                "Some(Remediation {{ rotate: Cow::Borrowed({}), impact: Cow::Borrowed({}) }})",
+                lit(&m.rotate),
+                lit(&m.impact)
+            ),
             None => "None".into(),
         },
         id = lit(&r.id),

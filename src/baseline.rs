@@ -226,6 +226,7 @@ mod tests {
             occurrences: vec![],
             verification: None,
             present_at_head: None,
+            remediation: Default::default(),
         }
     }
 

@@ -42,6 +42,8 @@ pub enum Command {
     InstallHook(InstallHookArgs),
     /// Remove leakhound's pre-commit hook, restoring any hook it replaced.
     UninstallHook,
+    /// Replace hardcoded secrets with environment lookups (a diff; `--write` applies it).
+    Fix(FixArgs),
     /// Record current findings so that only new ones fail (`--update`, `--list`).
     Baseline(BaselineArgs),
     /// Validate configuration files.
@@ -138,6 +140,8 @@ pub enum FormatArg {
     Sarif,
     Junit,
     Csv,
+    /// One self-contained page for an audit (best with --report FILE).
+    Html,
 }
 
 impl From<FormatArg> for Format {
@@ -149,6 +153,7 @@ impl From<FormatArg> for Format {
             FormatArg::Sarif => Format::Sarif,
             FormatArg::Junit => Format::Junit,
             FormatArg::Csv => Format::Csv,
+            FormatArg::Html => Format::Html,
         }
     }
 }
@@ -244,6 +249,29 @@ pub struct CommonArgs {
     /// With --verify: report only the findings verified live.
     #[arg(long, requires = "verify")]
     pub only_verified: bool,
+    /// Text output: do not show where to rotate each credential and how to fix the code.
+    #[arg(long)]
+    pub no_remediation: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Files and directories whose findings to fix (default: `.`).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Apply the change: values move to .env at the repository root (mode 0600, added to
+    /// .gitignore), each file is rewritten atomically. Without it, print the diff only.
+    #[arg(long)]
+    pub write: bool,
+    /// Config file (rules, allowlists); default: `.leakhound.toml` at the scanned root.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Fix also the findings recorded in this baseline (default: baselined ones are left).
+    #[arg(long)]
+    pub no_baseline: bool,
+    /// No colors (also: the NO_COLOR environment variable, or output not a terminal).
+    #[arg(long)]
+    pub no_color: bool,
 }
 
 #[derive(Debug, Args)]
@@ -316,6 +344,7 @@ impl CommonArgs {
             strict: self.strict,
             verbose: self.verbose,
             color: color_for_stdout(self.no_color),
+            remediation: !self.no_remediation,
             annotations: !self.no_annotations
                 && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
             verify: self.verify.then(|| crate::verify::VerifySettings {
@@ -409,18 +438,7 @@ impl BaselineArgs {
             ..Default::default()
         };
         // Recording a baseline reports nothing: findings go to the file.
-        let output = cmd::OutputSettings {
-            format: Format::Text,
-            report: None,
-            show_secrets: false,
-            exit_code: exit::FINDINGS,
-            min_confidence: None,
-            strict: false,
-            verbose: false,
-            color: false,
-            annotations: false,
-            verify: None,
-        };
+        let output = cmd::OutputSettings::quiet();
         let path = self.path.clone().unwrap_or_else(|| PathBuf::from("."));
         let what = if self.history {
             cmd::baseline::What::History(HistorySettings {
@@ -457,6 +475,25 @@ impl BaselineArgs {
             update: self.update,
             output: self.output,
             what,
+        }
+    }
+}
+
+impl FixArgs {
+    fn settings(self) -> cmd::fix::FixSettings {
+        cmd::fix::FixSettings {
+            paths: self.paths,
+            write: self.write,
+            rules: cmd::RuleSettings {
+                config: self.config,
+                ..Default::default()
+            },
+            baseline: cmd::BaselineSettings {
+                file: None,
+                disabled: self.no_baseline,
+            },
+            max_file_size: crate::gate::DEFAULT_MAX_FILE_SIZE,
+            color: color_for_stdout(self.no_color),
         }
     }
 }
@@ -542,6 +579,7 @@ pub fn main() -> i32 {
                 .map_err(Into::into)
         }
         Command::Rules(a) => cmd::rules::run(&a.settings()),
+        Command::Fix(a) => cmd::fix::run(&a.settings()),
     };
     match result {
         Ok(code) => code,

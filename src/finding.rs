@@ -3,7 +3,7 @@
 //! The secret is kept whole in memory; every report masks it (see [`mask`]) unless the user
 //! asked for `--show-secrets`.
 
-use crate::rules::{Confidence, Severity};
+use crate::rules::{Confidence, Remediation, Severity};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -56,6 +56,8 @@ pub struct Finding {
     /// For a history finding: is the secret still in HEAD's tree (remove it and rotate), or
     /// only in history (rotate; rewrite history only if needed)? `None` outside history.
     pub present_at_head: Option<bool>,
+    /// The rule's advice: where to rotate the credential and what it allows.
+    pub remediation: Remediation,
 }
 
 /// Is the credential live, by its provider's answer?

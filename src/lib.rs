@@ -14,6 +14,7 @@ pub mod cmd;
 pub mod detect;
 pub mod exit;
 pub mod finding;
+pub mod fix;
 pub mod gate;
 pub mod policy;
 pub mod report;

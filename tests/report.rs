@@ -255,3 +255,84 @@ fn completions_and_man_page() {
         .code(0)
         .stdout(predicate::str::contains(".TH leakhound"));
 }
+
+#[test]
+fn every_format_carries_the_remediation() {
+    let (d, _) = sample();
+    // Text: the code-aware fix under each finding, each rule's rotation advice once.
+    let text = run(&d, "text");
+    assert!(
+        text.contains("fix: read it from the environment: os.environ[\"STRIPE\"]"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("rotate: Roll the key in the Stripe Dashboard")
+            .count(),
+        1
+    );
+    assert!(
+        text.contains("https://github.com/settings/tokens"),
+        "{text}"
+    );
+    let out = lh()
+        .args(["scan", "--no-remediation"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    let plain = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !plain.contains("rotate:") && !plain.contains("fix:"),
+        "{plain}"
+    );
+
+    // JSON: rotate and impact always, the fix where the language is known.
+    let json: Vec<serde_json::Value> = serde_json::from_str(&run(&d, "json")).unwrap();
+    for f in &json {
+        let r = &f["remediation"];
+        assert!(r["rotate"].as_str().is_some_and(|s| !s.is_empty()), "{f}");
+        assert!(r["impact"].as_str().is_some_and(|s| !s.is_empty()), "{f}");
+        if f["path"] == "app/config.py" && f["rule_id"] == "stripe-secret-key" {
+            assert_eq!(r["fix"]["language"], "python");
+            assert_eq!(r["fix"]["replacement"], "os.environ[\"STRIPE\"]");
+        }
+    }
+
+    // SARIF: the rule's help in markdown, per-result fix text.
+    let sarif: serde_json::Value = serde_json::from_str(&run(&d, "sarif")).unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(rules.iter().all(|r| r["help"]["markdown"]
+        .as_str()
+        .is_some_and(|m| m.contains("**Rotate:**"))));
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["properties"]["fix"]
+        .as_str()
+        .is_some_and(|t| t.contains("os.environ"))));
+
+    // JUnit: the rotation in the failure message.
+    let junit = run(&d, "junit");
+    assert!(junit.contains("rotate: Roll the key"), "{junit}");
+}
+
+#[test]
+fn a_user_rule_without_remediation_gets_generic_advice() {
+    let d = Dir::new();
+    d.write(
+        "rules.toml",
+        "[[rules]]\nid = \"acme-token\"\ndescription = \"Acme token\"\nregex = '''acme_[a-z0-9]{16}'''\nkeywords = [\"acme_\"]\n",
+    );
+    d.write("a.txt", "token acme_q7x2m9k4p1z8w3v6\n");
+    let out = lh()
+        .args(["scan", "-f", "json", "--config"])
+        .arg(d.join("rules.toml"))
+        .arg(d.join("a.txt"))
+        .output()
+        .unwrap();
+    let json: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let acme = json.iter().find(|f| f["rule_id"] == "acme-token").unwrap();
+    assert!(acme["remediation"]["rotate"]
+        .as_str()
+        .unwrap()
+        .contains("Revoke this Acme token"));
+}

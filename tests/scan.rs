@@ -383,7 +383,7 @@ fn rules_check_passes_for_the_defaults() {
     lh().args(["rules", "--check"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("0 example failure"));
+        .stdout(predicate::str::contains(", 0 failure(s)"));
 }
 
 #[test]

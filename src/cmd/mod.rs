@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod config;
+pub mod fix;
 pub mod history;
 pub mod hook;
 pub mod policy;
@@ -118,8 +119,30 @@ pub struct OutputSettings {
     pub color: bool,
     /// Also print GitHub Actions workflow commands (inline annotations) with text output.
     pub annotations: bool,
+    /// Text output shows each rule's remediation and the code-aware advice.
+    pub remediation: bool,
     /// `--verify`: ask providers which findings are live.
     pub verify: Option<crate::verify::VerifySettings>,
+}
+
+impl OutputSettings {
+    /// Settings for a command that reports nothing itself (a baseline, `fix`): text, no
+    /// color, no verification.
+    pub fn quiet() -> OutputSettings {
+        OutputSettings {
+            format: Format::Text,
+            report: None,
+            show_secrets: false,
+            exit_code: exit::FINDINGS,
+            min_confidence: None,
+            strict: false,
+            verbose: false,
+            color: false,
+            annotations: false,
+            remediation: false,
+            verify: None,
+        }
+    }
 }
 
 /// Loads the rules: `--config` if given (read from the policy's commit when the policy is a
@@ -281,6 +304,7 @@ fn finish(
     let ctx = report::Context {
         show_secrets: out.show_secrets,
         color: out.color,
+        remediation: out.remediation,
         repository_uri,
         notes,
     };

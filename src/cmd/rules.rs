@@ -32,6 +32,8 @@ struct RuleRow<'a> {
     /// Where `--verify` sends this rule's matches, if anywhere.
     #[serde(skip_serializing_if = "Option::is_none")]
     verifies_at: Option<String>,
+    /// Where to rotate a leaked match and what it allows.
+    remediation: crate::rules::Remediation,
 }
 
 pub fn run(s: &RulesSettings) -> Result<i32> {
@@ -43,7 +45,7 @@ pub fn run(s: &RulesSettings) -> Result<i32> {
             eprintln!("{}", lines(&f.to_string()));
         }
         println!(
-            "{} rules checked, {} example failure(s)",
+            "{} rules checked (examples, negative examples, remediation), {} failure(s)",
             set.rules.len(),
             failures.len()
         );
@@ -71,6 +73,7 @@ pub fn run(s: &RulesSettings) -> Result<i32> {
                 confidence: r.confidence.as_str(),
                 origin: &r.origin,
                 verifies_at: verify_hosts.get(r.id.as_ref()).cloned(),
+                remediation: r.remediation(),
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&rows)?);

@@ -1,5 +1,6 @@
 //! Every rule carries `examples` (must be reported by that rule) and `negative_examples`
-//! (must not be). This checks them with the full detector, so filters and allowlists are
+//! (must not be), and every embedded rule its remediation (where to rotate, what a leak
+//! allows). This checks them with the full detector, so filters and allowlists are
 //! part of what is checked. Used by `leakhound rules --check` and by the test suite. It lives
 //! beside the detector, which it needs, so that the rules module never depends on detection.
 
@@ -15,6 +16,19 @@ pub fn check_all(detector: &Detector) -> Vec<String> {
                 "{}: rule {}: has no examples",
                 rule.origin, rule.id
             ));
+        }
+        // Every embedded rule (its origin is a static string) says how to recover from a
+        // leak; a user's rule may lean on the generic advice.
+        let embedded = matches!(rule.origin, std::borrow::Cow::Borrowed(_));
+        match &rule.remediation {
+            None if embedded => failures.push(format!(
+                "{}: rule {}: has no [rules.remediation]",
+                rule.origin, rule.id
+            )),
+            Some(r) if r.rotate.trim().is_empty() || r.impact.trim().is_empty() => failures.push(
+                format!("{}: rule {}: empty remediation text", rule.origin, rule.id),
+            ),
+            _ => {}
         }
         // A neutral file: not a test, an example or documentation, which change how some
         // matches count.

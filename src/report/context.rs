@@ -5,6 +5,8 @@
 pub struct Context {
     pub show_secrets: bool,
     pub color: bool,
+    /// Text output: show each rule's remediation and the code-aware advice under findings.
+    pub remediation: bool,
     /// The repository's remote URL (credentials removed), for SARIF's
     /// versionControlProvenance.
     pub repository_uri: Option<String>,

@@ -47,6 +47,17 @@ pub struct JsonFinding<'a> {
     /// History findings: is the secret still in HEAD's tree?
     #[serde(skip_serializing_if = "Option::is_none")]
     pub present_at_head: Option<bool>,
+    /// Where to rotate the credential, what it allows, and (for code in a known language)
+    /// the environment lookup to use instead.
+    pub remediation: JsonRemediation<'a>,
+}
+
+#[derive(Serialize)]
+pub struct JsonRemediation<'a> {
+    pub rotate: &'a str,
+    pub impact: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<crate::fix::Advice>,
 }
 
 impl<'a> JsonFinding<'a> {
@@ -77,6 +88,11 @@ impl<'a> JsonFinding<'a> {
             verification: f.verification.as_ref().map(|v| v.status.as_str()),
             verification_detail: f.verification.as_ref().map(|v| v.detail.as_str()),
             present_at_head: f.present_at_head,
+            remediation: JsonRemediation {
+                rotate: &f.remediation.rotate,
+                impact: &f.remediation.impact,
+                fix: crate::fix::advice(f),
+            },
         }
     }
 }

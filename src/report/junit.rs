@@ -81,6 +81,13 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
                 c.commit, c.author, c.email, c.date
             ));
         }
+        detail.push_str(&format!(
+            "\nrotate: {}\nimpact: {}",
+            f.remediation.rotate, f.remediation.impact
+        ));
+        if let Some(a) = crate::fix::advice(f) {
+            detail.push_str(&format!("\nfix: {}", a.text));
+        }
         writeln!(
             out,
             r#"    <testcase classname="{}" name="{}" file="{}">"#,
@@ -91,7 +98,10 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
         writeln!(
             out,
             r#"      <failure message="{}" type="{}">{}</failure>"#,
-            esc(&format!("{} found", f.description)),
+            esc(&format!(
+                "{} found; rotate: {}",
+                f.description, f.remediation.rotate
+            )),
             esc(&f.rule_id),
             esc(&detail)
         )?;

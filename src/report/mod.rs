@@ -6,6 +6,7 @@ pub mod context;
 pub mod csv;
 pub mod escape;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod sarif;
@@ -24,6 +25,7 @@ pub enum Format {
     Sarif,
     Junit,
     Csv,
+    Html,
 }
 
 /// Writes `findings` (already sorted) in `format`.
@@ -40,6 +42,7 @@ pub fn write(
         Format::Sarif => sarif::write(findings, ctx, out),
         Format::Junit => junit::write(findings, ctx, out),
         Format::Csv => csv::write(findings, ctx, out),
+        Format::Html => html::write(findings, ctx, out),
     }
 }
 

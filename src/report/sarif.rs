@@ -41,12 +41,21 @@ fn text(s: impl Into<String>) -> MultiformatMessageString {
 }
 
 fn descriptor(f: &Finding) -> ReportingDescriptor {
+    let r = &f.remediation;
     let help = format!(
-        "A hardcoded credential ({}) was found. Remove it from the code, load it from the \
-         environment or a secret manager instead, and rotate it at the provider: anyone who \
-         could read this file or its history may have it. If it is not a secret, add \
-         `leakhound:allow` in a comment on that line or record it in the baseline.",
-        f.description
+        "A hardcoded credential ({}) was found. Anyone who could read this file or its \
+         history may have it: rotate it, then load it from the environment or a secret \
+         manager instead. If it is not a secret, add `leakhound:allow` in a comment on that \
+         line or record it in the baseline.\n\nRotate: {}\n\nImpact: {}",
+        f.description, r.rotate, r.impact
+    );
+    let markdown = format!(
+        "**{}** hardcoded in the code.\n\n**Rotate:** {}\n\n**What a leak allows:** {}\n\n\
+         Then read the value from the environment or a secret manager \
+         (`leakhound fix` rewrites assignments in Python, JavaScript, TypeScript, Go, Ruby, \
+         Java, Kotlin, PHP, C# and shell). Not a secret? Add `leakhound:allow` in a comment \
+         on the line, or record it in the baseline.",
+        f.description, r.rotate, r.impact
     );
     let mut extra = BTreeMap::new();
     extra.insert(
@@ -74,7 +83,12 @@ fn descriptor(f: &Finding) -> ReportingDescriptor {
             "{}: a secret of this kind hardcoded in source or configuration.",
             f.description
         )))
-        .help(text(help))
+        .help(
+            MultiformatMessageString::builder()
+                .text(help)
+                .markdown(markdown)
+                .build(),
+        )
         .properties(
             PropertyBag::builder()
                 .tags(tags)
@@ -128,6 +142,11 @@ fn result(f: &Finding, rule_index: usize, show: bool) -> SarifResult {
     if let Some(p) = f.present_at_head {
         props.insert("presentAtHead".into(), serde_json::json!(p));
     }
+    if let Some(a) = crate::fix::advice(f) {
+        props.insert("fix".into(), serde_json::json!(a.text));
+        message.push_str(&format!(". Fix: {}", a.text));
+    }
+    props.insert("rotate".into(), serde_json::json!(f.remediation.rotate));
     let mut level = level(f.severity);
     if let Some(v) = &f.verification {
         props.insert("verification".into(), serde_json::json!(v.status.as_str()));

@@ -12,6 +12,8 @@ use std::io::{self, Write};
 pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Result<()> {
     colored::control::set_override(ctx.color);
     let mut last_path: Option<&str> = None;
+    // A rule's rotation advice is shown with its first finding only.
+    let mut rotate_shown = std::collections::HashSet::new();
     for f in findings {
         if last_path != Some(f.path.as_str()) {
             if last_path.is_some() {
@@ -75,6 +77,17 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
         let line = f.masked_line(ctx.show_secrets, 160);
         if !line.is_empty() {
             writeln!(out, "    {}", visible(&line))?;
+        }
+        if ctx.remediation {
+            if let Some(a) = crate::fix::advice(f) {
+                writeln!(out, "    {} {}", "fix:".cyan(), visible(&a.text))?;
+            }
+            if rotate_shown.insert(f.rule_id.as_str()) {
+                let r = &f.remediation.rotate;
+                if !r.is_empty() {
+                    writeln!(out, "    {} {}", "rotate:".cyan(), visible(r))?;
+                }
+            }
         }
     }
     for n in &ctx.notes {

@@ -5,7 +5,7 @@
 use super::allowlist::Allowlist;
 use super::pattern::{Dialect, Pattern};
 use super::rule::{Checksum, Confidence, Rule, Severity};
-use super::syntax::{AllowlistSyntax, Text, VerifySyntax};
+use super::syntax::{AllowlistSyntax, Remediation, Text, VerifySyntax};
 use std::borrow::Cow;
 
 /// A rule's own allowlist, built from its syntax (validated by the build and the tests).

@@ -12,3 +12,4 @@ pub mod syntax;
 pub use allowlist::Allowlist;
 pub use rule::{Confidence, Rule, Severity};
 pub use set::{ConfigError, LoadOptions, PolicyConfig, RuleSet};
+pub use syntax::Remediation;

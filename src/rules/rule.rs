@@ -2,7 +2,7 @@
 
 use super::allowlist::Allowlist;
 use super::pattern::{Dialect, Pattern};
-use super::syntax::{RuleSyntax, Text, TextList, VerifySyntax};
+use super::syntax::{Remediation, RuleSyntax, Text, TextList, VerifySyntax};
 use serde::Serialize;
 use std::fmt;
 
@@ -140,12 +140,33 @@ pub struct Rule {
     /// How `--verify` checks a match with the provider; only rules from the binary or a
     /// config named on the command line have one (see `set::read_policy_layer`).
     pub verify: Option<Box<VerifySyntax>>,
+    /// Where to rotate a leaked match and what it allows; see [`Rule::remediation`].
+    pub remediation: Option<Remediation>,
     /// False for a rule from a config found in the scanned tree: such a rule's matches are
     /// never sent anywhere, not even as the other half of a trusted rule's credential.
     pub trusted: bool,
 }
 
 impl Rule {
+    /// The rule's remediation, or for a rule without one (a user's), generic advice that is
+    /// still true of any credential.
+    pub fn remediation(&self) -> Remediation {
+        match &self.remediation {
+            Some(r) => r.clone(),
+            None => Remediation {
+                rotate: Text::Owned(format!(
+                    "Revoke this {} where it was issued, create a new one, and keep the new \
+                     value out of the code (environment or secret store).",
+                    self.description
+                )),
+                impact: Text::Borrowed(
+                    "Anyone who can read this file, or the history it was committed to, can \
+                     use the credential as its owner until it is revoked.",
+                ),
+            },
+        }
+    }
+
     /// Validates a rule read in `dialect` (the embedded defaults skip the regex parse). The
     /// error names the problem; the caller adds file and id.
     pub fn from_syntax(mut s: RuleSyntax, origin: &Text, dialect: Dialect) -> Result<Rule, String> {
@@ -245,6 +266,7 @@ impl Rule {
             examples: s.examples,
             negative_examples: s.negative_examples,
             verify: s.verify,
+            remediation: s.remediation,
             trusted: true,
         })
     }

@@ -143,6 +143,19 @@ pub struct RuleSyntax {
     pub negative_examples: Vec<String>,
     /// How `--verify` asks the provider whether a match is live (see `verify::spec`).
     pub verify: Option<Box<VerifySyntax>>,
+    /// What to do about a leaked match: where to rotate it, what it allows.
+    pub remediation: Option<Remediation>,
+}
+
+/// A rule's `[rules.remediation]` table, shown with each of its findings.
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Remediation {
+    /// Where and how to revoke the credential and issue a new one (a provider's page or
+    /// CLI command).
+    pub rotate: Text,
+    /// What someone holding the leaked value can do.
+    pub impact: Text,
 }
 
 /// A rule's `[rules.verify]` table: one read-only request to the provider. Placeholders:

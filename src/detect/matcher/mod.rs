@@ -191,6 +191,7 @@ impl Detector {
                     occurrences: Vec::new(),
                     verification: None,
                     present_at_head: None,
+                    remediation: rule.remediation(),
                 });
             }
         }

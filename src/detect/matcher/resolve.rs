@@ -396,6 +396,7 @@ pub fn emit(rules: &[Rule], t: &Target, scratch: &mut Scratch, out: &mut Vec<Fin
             occurrences: Vec::new(),
             verification: None,
             present_at_head: None,
+            remediation: rule.remediation(),
         });
     }
 }

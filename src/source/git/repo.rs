@@ -1,6 +1,7 @@
 //! A repository as the scans see it: found from any directory inside it, opened read-only
 //! with libgit2 tuned for scanning, and the few facts the commands ask of it (work tree,
-//! object directory, hooks directory, the origin URL without credentials).
+//! object directory, hooks directory, the origin URL without credentials, whether a path
+//! is ignored or tracked).
 
 use anyhow::{anyhow, Context, Result};
 use std::path::{Path, PathBuf};
@@ -86,6 +87,18 @@ impl Repo {
             });
         }
         Ok(self.git2.commondir().join("hooks"))
+    }
+
+    /// Would git ignore `rel` (a path relative to the work tree)?
+    pub fn is_ignored(&self, rel: &Path) -> bool {
+        self.git2.is_path_ignored(rel).unwrap_or(false)
+    }
+
+    /// Is `rel` (relative to the work tree) in the index, so tracked by git?
+    pub fn is_tracked(&self, rel: &Path) -> bool {
+        self.git2
+            .index()
+            .is_ok_and(|i| i.get_path(rel, 0).is_some())
     }
 
     /// The `origin` remote's URL without credentials, if there is one (for SARIF).
