@@ -227,6 +227,7 @@ mod tests {
             verification: None,
             present_at_head: None,
             remediation: Default::default(),
+            repository: None,
         }
     }
 

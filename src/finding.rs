@@ -58,6 +58,9 @@ pub struct Finding {
     pub present_at_head: Option<bool>,
     /// The rule's advice: where to rotate the credential and what it allows.
     pub remediation: Remediation,
+    /// The repository it was found in, as `audit` was given it (local path or URL);
+    /// `None` outside `audit` and `merge`.
+    pub repository: Option<String>,
 }
 
 /// Is the credential live, by its provider's answer?
@@ -158,8 +161,14 @@ impl Finding {
     }
 
     /// Sort key for deterministic output.
-    pub fn sort_key(&self) -> (&str, usize, usize, &str) {
-        (&self.path, self.line, self.column, &self.rule_id)
+    pub fn sort_key(&self) -> (&str, &str, usize, usize, &str) {
+        (
+            self.repository.as_deref().unwrap_or(""),
+            &self.path,
+            self.line,
+            self.column,
+            &self.rule_id,
+        )
     }
 }
 
@@ -172,8 +181,7 @@ fn shorten(s: &str, max: usize) -> String {
     out
 }
 
-/// Sorts findings by path, line, column, rule.
-/// Sorts by place; after `--verify`, live credentials first (then invalid, then unknown).
+/// Sorts by place (repository, path, line, column, rule); after `--verify`, live credentials first (then invalid, then unknown).
 pub fn sort(findings: &mut [Finding]) {
     let status = |f: &Finding| f.verification.as_ref().map(|v| v.status);
     findings.sort_by(|a, b| {

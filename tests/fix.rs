@@ -255,3 +255,41 @@ fn nothing_found_is_nothing_to_fix() {
     d.write("a.py", "API_KEY = os.environ[\"API_KEY\"]\n");
     lh().current_dir(d.path()).args(["fix"]).assert().code(0);
 }
+
+#[test]
+fn the_diff_masks_every_secret_of_the_file_not_only_the_rewritten_ones() {
+    let d = repo();
+    // The second key is inside a larger string: left manual, but shown as context.
+    d.write(
+        "app.py",
+        format!(
+            "API_KEY = \"{}\"\nURL = \"https://x.invalid/?k={}\"\n",
+            fake::stripe(),
+            fake::stripe2()
+        ),
+    );
+    let out = lh().current_dir(d.path()).args(["fix"]).assert().code(1);
+    let all = [
+        out.get_output().stdout.clone(),
+        out.get_output().stderr.clone(),
+    ]
+    .concat();
+    let all = String::from_utf8_lossy(&all);
+    assert!(all.contains("+API_KEY = os.environ[\"API_KEY\"]"), "{all}");
+    for s in [fake::stripe(), fake::stripe2()] {
+        assert!(!all.contains(&s), "a secret in the output:\n{all}");
+    }
+}
+
+#[test]
+fn an_unreadable_env_is_never_overwritten() {
+    let d = repo();
+    d.write(".env", b"LATIN1=caf\xe9\n".as_slice());
+    d.write("a.py", format!("API_KEY = \"{}\"\n", fake::stripe()));
+    lh().current_dir(d.path())
+        .args(["fix", "--write"])
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read(d.join(".env")).unwrap(), b"LATIN1=caf\xe9\n");
+    assert!(d.read("a.py").contains(&fake::stripe()));
+}

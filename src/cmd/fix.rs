@@ -30,6 +30,8 @@ pub struct FixSettings {
 struct Located {
     disk: PathBuf,
     finding: Finding,
+    /// Recorded in the baseline: left alone, but still masked in every diff.
+    baselined: bool,
 }
 
 pub fn run(s: &FixSettings) -> Result<i32> {
@@ -39,25 +41,38 @@ pub fn run(s: &FixSettings) -> Result<i32> {
     } else {
         s.paths.clone()
     };
-    let mut found = Vec::new();
+    let mut found: Vec<Located> = Vec::new();
+    let mut places = std::collections::HashSet::new();
     for root in &paths {
-        found.extend(scan_one(s, root)?);
+        for l in scan_one(s, root)? {
+            // A file named twice (`fix . app.py`) is planned once.
+            if places.insert((
+                l.disk.clone(),
+                l.finding.fingerprint.clone(),
+                l.finding.line,
+            )) {
+                found.push(l);
+            }
+        }
     }
-    if found.is_empty() {
+    if !found.iter().any(|l| !l.baselined) {
         escape::note("leakhound: nothing to fix");
         return Ok(exit::CLEAN);
     }
     // By repository (the `.env` each value goes to), then by file.
-    let mut repos: BTreeMap<PathBuf, BTreeMap<PathBuf, Vec<Finding>>> = BTreeMap::new();
+    let mut repos: BTreeMap<PathBuf, BTreeMap<PathBuf, Vec<Located>>> = BTreeMap::new();
     let mut manual: Vec<(String, plan::Manual)> = Vec::new();
     for l in found {
+        if l.baselined && !l.disk.is_file() {
+            continue;
+        }
         match repo_root(&l.disk) {
             Some(root) if l.disk.is_file() => repos
                 .entry(root)
                 .or_default()
-                .entry(l.disk)
+                .entry(l.disk.clone())
                 .or_default()
-                .push(l.finding),
+                .push(l),
             Some(_) => manual.push(manual_for(
                 &l.finding,
                 "not a plain file (an archive member?)",
@@ -105,6 +120,14 @@ pub fn run(s: &FixSettings) -> Result<i32> {
     Ok(if done { exit::CLEAN } else { exit::FINDINGS })
 }
 
+/// The findings of `ls` to fix (not baselined).
+fn to_fix(ls: &[Located]) -> Vec<&Finding> {
+    ls.iter()
+        .filter(|l| !l.baselined)
+        .map(|l| &l.finding)
+        .collect()
+}
+
 fn manual_for(f: &Finding, why: &str) -> (String, plan::Manual) {
     (
         f.path.clone(),
@@ -131,22 +154,29 @@ fn scan_one(s: &FixSettings, root: &Path) -> Result<Vec<Located>> {
         output: OutputSettings::quiet(),
     };
     let scanned = scan::collect(&settings)?;
-    let mut findings = scanned.findings;
+    let mut all = scanned.findings;
+    all.retain(|f| !f.is_pair_only());
+    let mut kept = all.clone();
     if let Some(b) = s.baseline.resolve(scanned.policy.as_ref())? {
-        b.suppress(&mut findings);
+        b.suppress(&mut kept);
     }
-    findings.retain(|f| !f.is_pair_only());
-    crate::finding::sort(&mut findings);
+    let kept: std::collections::HashSet<String> = kept.into_iter().map(|f| f.fingerprint).collect();
+    crate::finding::sort(&mut all);
     let dir = root.is_dir();
-    Ok(findings
+    Ok(all
         .into_iter()
-        .map(|f| Located {
-            disk: if dir {
+        .map(|f| {
+            let disk = if dir {
                 root.join(&f.path)
             } else {
                 root.to_path_buf()
-            },
-            finding: f,
+            };
+            Located {
+                // One name per file, however it was reached (`.`, `./app.py`, a symlink).
+                disk: disk.canonicalize().unwrap_or(disk),
+                baselined: !kept.contains(&f.fingerprint),
+                finding: f,
+            }
         })
         .collect())
 }
@@ -163,23 +193,30 @@ fn repo_root(file: &Path) -> Option<PathBuf> {
 fn fix_repo(
     s: &FixSettings,
     root: &Path,
-    files: &BTreeMap<PathBuf, Vec<Finding>>,
+    files: &BTreeMap<PathBuf, Vec<Located>>,
     out: &mut dyn Write,
 ) -> Result<(usize, Vec<(String, plan::Manual)>)> {
     let repo = Repo::discover(root)?;
+    // A symlinked .env is written where it points, not replaced by a file.
     let env_path = root.join(".env");
-    let env_text = std::fs::read_to_string(&env_path).unwrap_or_default();
+    let env_path = env_path.canonicalize().unwrap_or(env_path);
+    let env_text = dotenv::read_or_empty(&env_path)
+        .with_context(|| format!("cannot read {}", env_path.display()))?;
     let mut names = plan::Names::new(dotenv::parse(&env_text));
     let mut manual = Vec::new();
     if let Some(why) = dotenv::refuse_tracked(&repo) {
-        for fs in files.values() {
-            manual.extend(fs.iter().map(|f| manual_for(f, &why)));
+        for ls in files.values() {
+            manual.extend(to_fix(ls).into_iter().map(|f| manual_for(f, &why)));
         }
         return Ok((0, manual));
     }
     let mut plans = Vec::new();
-    for (disk, fs) in files {
-        let path = &fs[0].path;
+    for (disk, ls) in files {
+        let fs = to_fix(ls);
+        let Some(path) = fs.first().map(|f| f.path.clone()) else {
+            continue;
+        };
+        let path = &path;
         let text = match std::fs::read_to_string(disk) {
             Ok(t) => t,
             Err(e) => {
@@ -188,8 +225,8 @@ fn fix_repo(
                 continue;
             }
         };
-        let refs: Vec<&Finding> = fs.iter().collect();
-        let p = plan::plan(path, &text, &refs, &mut names);
+        let others: Vec<&str> = ls.iter().map(|l| l.finding.secret.as_str()).collect();
+        let p = plan::plan(path, &text, &fs, &others, &mut names);
         manual.extend(p.manual.iter().map(|m| (path.clone(), m.clone())));
         if !p.moved.is_empty() {
             plans.push((disk, p));
@@ -213,20 +250,21 @@ fn fix_repo(
         }
     }
     if s.write && !moved.is_empty() {
-        // The values first: a rewritten file never refers to a variable that is nowhere.
-        fix::write_atomic(
-            &env_path,
-            dotenv::append(&env_text, &moved).as_bytes(),
-            Some(0o600),
-        )
-        .with_context(|| format!("cannot write {}", env_path.display()))?;
-        if let Some(text) = dotenv::gitignore_update(&repo, root) {
-            let gi = root.join(".gitignore");
+        // .env ignored first, so the values never sit in a file git would take; then the
+        // values, so a rewritten file never refers to a variable that is nowhere.
+        let gi = root.join(".gitignore");
+        let gi = gi.canonicalize().unwrap_or(gi);
+        let update = dotenv::gitignore_update(&repo, root)
+            .with_context(|| format!("cannot read {}", gi.display()))?;
+        if let Some(text) = update {
             let mode = (!gi.exists()).then_some(0o644);
             fix::write_atomic(&gi, text.as_bytes(), mode)
                 .with_context(|| format!("cannot write {}", gi.display()))?;
             escape::note("leakhound: added .env to .gitignore");
         }
+        let env = dotenv::append(&env_text, &moved);
+        fix::write_atomic(&env_path, env.as_bytes(), Some(0o600))
+            .with_context(|| format!("cannot write {}", env_path.display()))?;
         for (disk, p) in &plans {
             fix::write_atomic(disk, p.new_text.as_bytes(), None)
                 .with_context(|| format!("cannot write {}", disk.display()))?;

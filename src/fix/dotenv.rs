@@ -51,16 +51,17 @@ pub fn entry(name: &str, value: &str) -> String {
 
 /// `existing` with `entries` appended (those not present with the same value already).
 pub fn append(existing: &str, entries: &[(String, String)]) -> String {
-    let have = parse(existing);
+    let mut have = parse(existing);
     let mut out = existing.to_string();
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
     }
     for (k, v) in entries {
-        if have.get(k) == Some(v) || out.contains(&entry(k, v)) {
+        if have.get(k) == Some(v) {
             continue;
         }
         out.push_str(&entry(k, v));
+        have.insert(k.clone(), v.clone());
     }
     out
 }
@@ -73,16 +74,26 @@ pub fn refuse_tracked(repo: &Repo) -> Option<String> {
 }
 
 /// The new `.gitignore` text when `.env` is not ignored yet, else `None`.
-pub fn gitignore_update(repo: &Repo, root: &Path) -> Option<String> {
+pub fn gitignore_update(repo: &Repo, root: &Path) -> std::io::Result<Option<String>> {
     if repo.is_ignored(Path::new(".env")) {
-        return None;
+        return Ok(None);
     }
-    let mut text = std::fs::read_to_string(root.join(".gitignore")).unwrap_or_default();
+    let mut text = read_or_empty(&root.join(".gitignore"))?;
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
     text.push_str(".env\n");
-    Some(text)
+    Ok(Some(text))
+}
+
+/// The text of `path`, empty when it does not exist; any other failure (unreadable, not
+/// UTF-8) is an error, never an empty file to overwrite.
+pub fn read_or_empty(path: &Path) -> std::io::Result<String> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]
@@ -96,6 +107,11 @@ mod tests {
         assert_eq!(m["A"], "1");
         assert_eq!(m["B"], "two words");
         assert_eq!(m["C"], "x");
+        // A longer name holding the same value is not this entry.
+        assert_eq!(
+            append("STRIPE_KEY=v\n", &[("KEY".into(), "v".into())]),
+            "STRIPE_KEY=v\nKEY=v\n"
+        );
         let new = append(
             old,
             &[

@@ -102,36 +102,45 @@ fn python_import(text: &str) -> String {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let has = lines.iter().any(|l| {
         let t = l.trim_end();
-        t == "import os"
-            || t.starts_with("import os ")
-            || (t.starts_with("import ") && t[7..].split(',').any(|m| m.trim() == "os"))
+        t.strip_prefix("import ")
+            .is_some_and(|m| m.split(',').any(|m| m.trim() == "os"))
     });
     if has {
         return text.to_string();
     }
-    // Before the first import, after any `from __future__` lines; without imports, after
-    // the shebang, comments and the module docstring.
+    // After the shebang, comments and the module docstring: before the first import there,
+    // or after the `from __future__` imports (which must come first).
+    let header = python_header_end(&lines);
     let mut at = None;
     let mut after_future = None;
-    for (i, l) in lines.iter().enumerate() {
+    let mut i = header;
+    while i < lines.len() {
+        let l = lines[i];
         if l.starts_with("from __future__") {
+            // A parenthesised list runs to its closing line.
+            if l.contains('(') && !l.contains(')') {
+                while i + 1 < lines.len() && !lines[i].contains(')') {
+                    i += 1;
+                }
+            }
             after_future = Some(i + 1);
         } else if l.starts_with("import ") || l.starts_with("from ") {
             at = Some(i);
             break;
         }
+        i += 1;
     }
-    let at = after_future
-        .or(at)
-        .unwrap_or_else(|| python_header_end(&lines));
+    let at = after_future.or(at).unwrap_or(header);
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let mut out = String::with_capacity(text.len() + 10);
     for l in &lines[..at] {
         out.push_str(l);
     }
     if at > 0 && !out.ends_with('\n') {
-        out.push('\n');
+        out.push_str(eol);
     }
-    out.push_str("import os\n");
+    out.push_str("import os");
+    out.push_str(eol);
     for l in &lines[at..] {
         out.push_str(l);
     }
@@ -226,6 +235,19 @@ mod tests {
         );
         let has = "import sys, os\nx = 1\n";
         assert_eq!(python_import(has), has);
+        assert_eq!(
+            python_import("import os as o\n"),
+            "import os\nimport os as o\n"
+        );
+        assert_eq!(
+            python_import("\"\"\"Sync\nfrom the API.\n\"\"\"\nx = 1\n"),
+            "\"\"\"Sync\nfrom the API.\n\"\"\"\nimport os\nx = 1\n"
+        );
+        assert_eq!(
+            python_import("from __future__ import (\n    annotations,\n)\nx = 1\n"),
+            "from __future__ import (\n    annotations,\n)\nimport os\nx = 1\n"
+        );
+        assert_eq!(python_import("x = 1\r\n"), "import os\r\nx = 1\r\n");
     }
 
     #[test]

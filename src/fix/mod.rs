@@ -137,6 +137,7 @@ pub(crate) mod testing {
             verification: None,
             present_at_head: None,
             remediation: Default::default(),
+            repository: None,
         }
     }
 }

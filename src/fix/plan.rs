@@ -8,6 +8,12 @@ use super::site::{self, Site};
 use crate::finding::{mask, Finding};
 use std::collections::BTreeMap;
 
+/// Names the environment already holds (a dotenv loader would not override them).
+const AMBIENT: &[&str] = &[
+    "PWD", "OLDPWD", "HOME", "USER", "LOGNAME", "PATH", "SHELL", "LANG", "TERM", "HOSTNAME",
+    "TMPDIR", "TMP", "TEMP", "UID", "EDITOR", "IFS", "PS1", "DISPLAY", "MAIL", "SHLVL",
+];
+
 /// Variable names in use (from `.env` and earlier edits of this run), with their values.
 #[derive(Debug, Default)]
 pub struct Names {
@@ -29,6 +35,10 @@ impl Names {
             } else {
                 format!("{wanted}_{n}")
             };
+            if AMBIENT.contains(&name.as_str()) {
+                n += 1;
+                continue;
+            }
             match self.taken.get(&name) {
                 Some(v) if v == value => return name,
                 Some(_) => n += 1,
@@ -69,8 +79,16 @@ pub struct Plan {
     pub diff: String,
 }
 
-/// Plans `findings` (all in the file `path`, whose text is `text`).
-pub fn plan(path: &str, text: &str, findings: &[&Finding], names: &mut Names) -> Plan {
+/// Plans `findings` (all in the file `path`, whose text is `text`). Every secret in
+/// `also_mask` (the file's other findings, baselined ones included) is masked in the diff
+/// too, wherever it appears, context lines included.
+pub fn plan(
+    path: &str,
+    text: &str,
+    findings: &[&Finding],
+    also_mask: &[&str],
+    names: &mut Names,
+) -> Plan {
     let mut p = Plan::default();
     let Some(lang) = Lang::of(path, findings.first().map_or(&[][..], |f| &f.tags[..])) else {
         for f in findings {
@@ -80,7 +98,6 @@ pub fn plan(path: &str, text: &str, findings: &[&Finding], names: &mut Names) ->
         return p;
     };
     let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
-    let mut masked: Vec<String> = lines.clone();
     // Per line, the sites to replace, right to left so earlier offsets stay valid.
     let mut by_line: BTreeMap<usize, Vec<(Site, &Finding)>> = BTreeMap::new();
     for f in findings {
@@ -111,8 +128,6 @@ pub fn plan(path: &str, text: &str, findings: &[&Finding], names: &mut Names) ->
             let var = names.claim(&wanted, &f.secret);
             let expr = lang.env_expr(&var).unwrap_or_default();
             lines[idx].replace_range(site.start..site.end, &expr);
-            let m = masked[idx].replace(&f.secret, &mask(&f.secret));
-            masked[idx] = m;
             p.moved.push(Moved {
                 var,
                 value: f.secret.clone(),
@@ -137,7 +152,17 @@ pub fn plan(path: &str, text: &str, findings: &[&Finding], names: &mut Names) ->
         return p;
     }
     p.new_text = lang::add_import(lang, &lines.concat());
-    p.diff = unified(path, &masked.concat(), &p.new_text);
+    // Longest first, so that a secret inside another is not left half shown.
+    let mut secrets: Vec<&str> = findings.iter().map(|f| f.secret.as_str()).collect();
+    secrets.extend_from_slice(also_mask);
+    secrets.retain(|s| !s.is_empty());
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let hide = |t: &str| {
+        secrets
+            .iter()
+            .fold(t.to_string(), |acc, s| acc.replace(s, &mask(s)))
+    };
+    p.diff = unified(path, &hide(text), &hide(&p.new_text));
     p
 }
 
@@ -171,12 +196,40 @@ fn check(f: &Finding, lang: Lang, lines: &[String]) -> Result<Site, &'static str
     if !super::dotenv::storable(&f.secret) {
         return Err("a value .env cannot hold as it is (a quote or a control character)");
     }
+    if f.secret.contains('\\') {
+        return Err("the literal has escapes: its value is not its text");
+    }
+    let interpolates = matches!(lang, Lang::Kotlin | Lang::Php | Lang::Shell | Lang::Ruby);
+    if interpolates && (f.secret.contains('$') || f.secret.contains("#{")) {
+        return Err("the literal may interpolate: its value is not its text");
+    }
     let line = lines
         .get(f.line.wrapping_sub(1))
         .ok_or("the file changed since it was scanned")?;
     let text = line.trim_end_matches(['\n', '\r']);
     let site = site::locate(text, f.column, &f.secret, lang)?;
+    let next = lines.get(f.line).map_or("", |l| l.trim_start());
+    if next.starts_with(['"', '\'']) {
+        return Err("the literal continues on the next line");
+    }
     let trimmed = text.trim_start();
+    if trimmed.starts_with('@') || trimmed.starts_with('[') {
+        return Err("an annotation or attribute argument needs a constant");
+    }
+    if lang == Lang::Php
+        && [
+            "public ",
+            "private ",
+            "protected ",
+            "var ",
+            "const ",
+            "static ",
+        ]
+        .iter()
+        .any(|k| trimmed.starts_with(k))
+    {
+        return Err("a PHP property or constant default cannot call getenv()");
+    }
     if lang == Lang::CSharp && trimmed.contains("const ") {
         return Err("a C# constant cannot hold a value read at run time");
     }
@@ -230,7 +283,7 @@ mod tests {
     fn python_assignment_becomes_environ_lookup() {
         let text = format!("import flask\n\nAPI_KEY = \"{S}\"\n");
         let f = finding("app.py", &text, S);
-        let p = plan("app.py", &text, &[&f], &mut Names::default());
+        let p = plan("app.py", &text, &[&f], &[], &mut Names::default());
         assert_eq!(
             p.new_text,
             "import os\nimport flask\n\nAPI_KEY = os.environ[\"API_KEY\"]\n"
@@ -249,7 +302,7 @@ mod tests {
         b.line = 4;
         b.column = 14;
         let mut names = Names::new([("KEY".to_string(), "different".to_string())].into());
-        let p = plan("main.go", &text, &[&a, &b], &mut names);
+        let p = plan("main.go", &text, &[&a, &b], &[], &mut names);
         assert!(
             p.new_text.contains("var key = os.Getenv(\"KEY_2\")"),
             "{}",
@@ -260,19 +313,27 @@ mod tests {
     }
 
     #[test]
+    fn ambient_names_are_never_claimed() {
+        let mut names = Names::default();
+        assert_eq!(names.claim("PWD", "x"), "PWD_2");
+        assert_eq!(names.claim("API_KEY", "x"), "API_KEY");
+        assert_eq!(names.claim("API_KEY", "y"), "API_KEY_2");
+    }
+
+    #[test]
     fn unsafe_cases_are_left_manual_and_untouched() {
         let text = format!("url = \"https://u:{S}@host\"\n");
         let f = finding("app.py", &text, S);
-        let p = plan("app.py", &text, &[&f], &mut Names::default());
+        let p = plan("app.py", &text, &[&f], &[], &mut Names::default());
         assert!(p.moved.is_empty() && p.new_text.is_empty() && p.diff.is_empty());
         assert_eq!(p.manual.len(), 1);
         let f = finding("notes.txt", S, S);
-        let p = plan("notes.txt", S, &[&f], &mut Names::default());
+        let p = plan("notes.txt", S, &[&f], &[], &mut Names::default());
         assert_eq!(p.manual.len(), 1);
         let text = format!("package main\nconst (\n\tkey = \"{S}\"\n)\n");
         let f = finding("c.go", &text, S);
         assert_eq!(
-            plan("c.go", &text, &[&f], &mut Names::default())
+            plan("c.go", &text, &[&f], &[], &mut Names::default())
                 .manual
                 .len(),
             1

@@ -51,6 +51,17 @@ pub fn locate(line: &str, column: usize, secret: &str, lang: Lang) -> Result<Sit
         }
         _ => return Err("the secret is part of a larger string, not a whole value"),
     };
+    top_level(&line[..lit_start], lang)?;
+    if lang == Lang::Shell {
+        // `NAME=value` with nothing between: anything else is not an assignment.
+        let head = &line.as_bytes()[..lit_start];
+        let tight = head.len() >= 2
+            && head[head.len() - 1] == b'='
+            && (head[head.len() - 2].is_ascii_alphanumeric() || head[head.len() - 2] == b'_');
+        if !tight {
+            return Err("not a shell assignment");
+        }
+    }
     // Nothing may follow the literal but the end of the expression.
     let rest = line[lit_end..].trim_start();
     let ends = rest.is_empty()
@@ -82,6 +93,45 @@ pub fn locate(line: &str, column: usize, secret: &str, lang: Lang) -> Result<Sit
         end: lit_end,
         name,
     })
+}
+
+/// Is the end of `before` outside every string literal and comment? A quote pair inside
+/// another string (`'{"token": "..."}'`) is not a literal of the program.
+fn top_level(before: &str, lang: Lang) -> Result<(), &'static str> {
+    let hash_comments = matches!(
+        lang,
+        Lang::Python | Lang::Ruby | Lang::Shell | Lang::Yaml | Lang::Php
+    );
+    let slash_comments = !matches!(lang, Lang::Python | Lang::Ruby | Lang::Shell | Lang::Yaml);
+    let b = before.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            Some(q) => {
+                if c == b'\\' && !(lang == Lang::Shell && q == b'\'') {
+                    i += 1;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => {
+                if c == b'"' || c == b'\'' || c == b'`' {
+                    quote = Some(c);
+                } else if (hash_comments && c == b'#')
+                    || (slash_comments && c == b'/' && b.get(i + 1) == Some(&b'/'))
+                {
+                    return Err("the secret is in a comment");
+                }
+            }
+        }
+        i += 1;
+    }
+    match quote {
+        None => Ok(()),
+        Some(_) => Err("the secret is in a string inside another string"),
+    }
 }
 
 /// The name at the end of `left` (the text before the assignment operator): an identifier
@@ -232,6 +282,11 @@ mod tests {
             ("k = f\"SECRETVALUE\"", Python),
             ("k = SECRETVALUE", Python),
             ("print \"SECRETVALUE\"", Ruby),
+            ("payload = '{\"token\": \"SECRETVALUE\"}'", Python),
+            ("curl -d '{\"token\":\"SECRETVALUE\"}' x", Shell),
+            ("[ \"$a\" = \"SECRETVALUE\" ]", Shell),
+            ("# KEY = \"SECRETVALUE\"", Python),
+            ("// key: \"SECRETVALUE\",", JavaScript),
         ] {
             assert!(site(line, "SECRETVALUE", lang).is_err(), "{line}");
         }

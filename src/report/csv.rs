@@ -31,6 +31,7 @@ const HEADER: &[&str] = &[
     "verification",
     "verification_detail",
     "present_at_head",
+    "repository",
 ];
 
 fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
@@ -70,6 +71,7 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
             j.verification.unwrap_or("").to_string(),
             j.verification_detail.unwrap_or("").to_string(),
             j.present_at_head.map_or(String::new(), |p| p.to_string()),
+            j.repository.unwrap_or("").to_string(),
         ];
         w.write_record(row.iter().map(|f| one_line(f).into_owned()))?;
     }

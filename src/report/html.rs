@@ -290,9 +290,14 @@ fn finding_row(h: &mut String, f: &Finding, show: bool, history: bool) {
             VerifyStatus::Unknown => write!(secret, " not verified: {}", esc(&v.detail)),
         };
     }
+    let repo = f
+        .repository
+        .as_deref()
+        .map(|r| format!("{} ", esc(r)))
+        .unwrap_or_default();
     let _ = write!(
         h,
-        "<tr class=\"finding\" data-fingerprint=\"{}\"><td><code>{}:{}</code></td><td>{}</td><td>{}</td>",
+        "<tr class=\"finding\" data-fingerprint=\"{}\"><td>{repo}<code>{}:{}</code></td><td>{}</td><td>{}</td>",
         esc(&f.fingerprint),
         esc(&f.path),
         f.line,

@@ -50,6 +50,9 @@ pub struct JsonFinding<'a> {
     /// Where to rotate the credential, what it allows, and (for code in a known language)
     /// the environment lookup to use instead.
     pub remediation: JsonRemediation<'a>,
+    /// `audit` and `merge`: the repository, as the list names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -93,6 +96,7 @@ impl<'a> JsonFinding<'a> {
                 impact: &f.remediation.impact,
                 fix: crate::fix::advice(f),
             },
+            repository: f.repository.as_deref(),
         }
     }
 }

@@ -142,6 +142,9 @@ fn result(f: &Finding, rule_index: usize, show: bool) -> SarifResult {
     if let Some(p) = f.present_at_head {
         props.insert("presentAtHead".into(), serde_json::json!(p));
     }
+    if let Some(r) = &f.repository {
+        props.insert("repository".into(), serde_json::json!(r));
+    }
     if let Some(a) = crate::fix::advice(f) {
         props.insert("fix".into(), serde_json::json!(a.text));
         message.push_str(&format!(". Fix: {}", a.text));

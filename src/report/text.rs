@@ -21,7 +21,10 @@ pub fn write(findings: &[Finding], ctx: &Context, out: &mut dyn Write) -> io::Re
             }
             last_path = Some(&f.path);
         }
-        let loc = format!("{}:{}:{}", visible(&f.path), f.line, f.column);
+        let mut loc = format!("{}:{}:{}", visible(&f.path), f.line, f.column);
+        if let Some(r) = &f.repository {
+            loc = format!("{} {loc}", visible(r));
+        }
         let mut extra = format!("confidence {}", f.confidence);
         if let Some(enc) = &f.encoding {
             extra.push_str(&format!(", {enc}-decoded"));

@@ -150,10 +150,12 @@ pub struct Rule {
 impl Rule {
     /// The rule's remediation, or for a rule without one (a user's), generic advice that is
     /// still true of any credential.
+    /// A rule from the scanned tree's own config gets the generic text too: its links would
+    /// be the scanned material's, shown as leakhound's advice.
     pub fn remediation(&self) -> Remediation {
         match &self.remediation {
-            Some(r) => r.clone(),
-            None => Remediation {
+            Some(r) if self.trusted => r.clone(),
+            _ => Remediation {
                 rotate: Text::Owned(format!(
                     "Revoke this {} where it was issued, create a new one, and keep the new \
                      value out of the code (environment or secret store).",

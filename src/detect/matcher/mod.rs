@@ -192,6 +192,7 @@ impl Detector {
                     verification: None,
                     present_at_head: None,
                     remediation: rule.remediation(),
+                    repository: None,
                 });
             }
         }

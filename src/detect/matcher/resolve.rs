@@ -397,6 +397,7 @@ pub fn emit(rules: &[Rule], t: &Target, scratch: &mut Scratch, out: &mut Vec<Fin
             verification: None,
             present_at_head: None,
             remediation: rule.remediation(),
+            repository: None,
         });
     }
 }
