@@ -76,7 +76,7 @@ fn decode_b64(run: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn decode_hex(run: &[u8]) -> Option<Vec<u8>> {
-    if run.len() % 2 != 0 {
+    if !run.len().is_multiple_of(2) {
         return None;
     }
     let val = |c: u8| (c as char).to_digit(16).map(|v| v as u8);

@@ -51,7 +51,7 @@ impl Extractor for JetBrains {
 /// …): a random hex value (a hash in a `password` attribute) decodes to CJK and other high
 /// code points, so this keeps such values out at the cost of passwords written in them.
 pub fn decode(hex: &[u8]) -> Option<Vec<u8>> {
-    if hex.is_empty() || hex.len() % 4 != 0 || !hex.iter().all(u8::is_ascii_hexdigit) {
+    if hex.is_empty() || !hex.len().is_multiple_of(4) || !hex.iter().all(u8::is_ascii_hexdigit) {
         return None;
     }
     let units: Vec<u16> = hex
