@@ -336,8 +336,8 @@ fn git_libraries_stay_in_the_git_layer_and_clap_in_the_cli() {
             );
         }
         assert!(
-            m == ["cli"] || !code.contains("clap"),
-            "{} uses clap outside src/cli.rs",
+            m.first().is_some_and(|c| c == "cli") || !code.contains("clap"),
+            "{} uses clap outside src/cli/",
             file.display()
         );
     }

@@ -11,6 +11,7 @@ mod git;
 mod hardening;
 mod html_report;
 mod injection;
+mod org_scale;
 mod policy;
 mod report;
 mod scan;

@@ -6,6 +6,7 @@ use super::Scanned;
 use super::{keep_until_exit, BaselineSettings, OutputSettings, RuleSettings};
 use crate::gate::{Gate, Stats};
 use crate::report::escape;
+use crate::source::git::history::cache::Store;
 use crate::source::git::history::{self, HistoryOptions};
 use crate::source::git::Repo;
 use anyhow::Result;
@@ -23,6 +24,8 @@ pub struct HistorySettings {
     pub output: OutputSettings,
     /// `--policy-from`: a range reads its policy from its merge base by default.
     pub policy_from: PolicyFrom,
+    /// `--cache DIR`: read only what an earlier run has not (see `history::cache`).
+    pub cache: Option<PathBuf>,
 }
 
 pub fn run(s: &HistorySettings) -> Result<i32> {
@@ -59,18 +62,40 @@ pub fn collect(s: &HistorySettings) -> Result<Scanned> {
         max_archive_depth: s.max_archive_depth,
         ignore: ignore.as_ref(),
     };
-    let (findings, summary) = history::scan(&repo, &s.history, &gate)?;
-    eprintln!(
-        "leakhound: history: {} commits, {} unique blobs (history read in {:.2}s){}",
-        summary.commits,
-        summary.unique_blobs,
-        summary.walk_secs,
-        if summary.shallow {
-            " (shallow clone)"
-        } else {
-            ""
+    let store = match &s.cache {
+        Some(dir) => {
+            let sel = &s.history.selection;
+            if sel.range.is_some() || sel.since.is_some() || s.history.all_occurrences {
+                anyhow::bail!(
+                    "--cache records whole histories: it cannot be used with --range, --since \
+                     or --all-occurrences"
+                );
+            }
+            let key = cache_key(s, &detector.rules, &policy)?;
+            Some(Store::open(dir, repo.git_dir(), key)?)
         }
+        None => None,
+    };
+    let (findings, summary) = history::scan(&repo, &s.history, &gate, store.as_ref())?;
+    drop(store);
+    let mut line = format!(
+        "leakhound: history: {} commits, {} unique blobs (history read in {:.2}s)",
+        summary.commits, summary.unique_blobs, summary.walk_secs,
     );
+    if let Some(i) = &summary.incremental {
+        match &i.rebuilt {
+            Some(why) => line.push_str(&format!("; cache rebuilt: {why}")),
+            None => line.push_str(&format!(
+                "; from the cache: {} new commits, {} new blobs read, {} read again for \
+                 their findings",
+                i.new_commits, i.new_blobs, i.reread
+            )),
+        }
+    }
+    if summary.shallow {
+        line.push_str(" (shallow clone)");
+    }
+    eprintln!("{line}");
     let verifiers = super::verifiers_for(&s.output, &detector)?;
     keep_until_exit(detector);
     Ok(Scanned {
@@ -81,5 +106,31 @@ pub fn collect(s: &HistorySettings) -> Result<Scanned> {
         notes,
         started,
         verifiers,
+        history: Some(summary),
     })
+}
+
+/// What a cached record is valid for: this version, the rules and allowlists in force (their
+/// `Debug` text: sources, not compiled state), the ignore file, and every option that
+/// changes what a blob yields.
+fn cache_key(
+    s: &HistorySettings,
+    rules: &crate::rules::RuleSet,
+    policy: &super::Policy,
+) -> Result<[u8; 32]> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION"));
+    h.update(format!("{:?}\0{:?}\0", rules.rules, rules.allowlists));
+    let ignore = crate::policy::read_text(policy.files.as_ref(), crate::policy::IGNORE)?;
+    h.update(ignore.unwrap_or_default());
+    h.update(format!(
+        "\0{}\0{}\0{}\0{:?}\0{}",
+        s.max_file_size,
+        s.max_archive_depth,
+        s.rules.exclude_tests,
+        s.history.selection.branch,
+        s.history.selection.include_stash
+    ));
+    Ok(h.finalize().into())
 }

@@ -2,11 +2,13 @@
 //! command line is turned into (`cli` builds them; nothing here sees a clap type), loading
 //! the rules for a root, and finishing a scan (filter, sort, report, summary, exit code).
 
+pub mod audit;
 pub mod baseline;
 pub mod config;
 pub mod fix;
 pub mod history;
 pub mod hook;
+pub mod merge;
 pub mod policy;
 pub mod rules;
 pub mod scan;
@@ -249,6 +251,8 @@ pub struct Scanned {
     pub started: Instant,
     /// The rules' verifiers, with `--verify`.
     pub verifiers: Option<Verifiers>,
+    /// What a history scan read (commits, blobs, what the cache spared).
+    pub history: Option<crate::source::git::history::HistorySummary>,
 }
 
 impl Scanned {

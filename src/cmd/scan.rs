@@ -108,6 +108,7 @@ fn collect_paths(s: &ScanSettings, p: &PathsScan) -> Result<Scanned> {
         notes: Vec::new(),
         started,
         verifiers,
+        history: None,
     })
 }
 
@@ -143,5 +144,6 @@ fn collect_staged(s: &ScanSettings, opts: StagedOptions) -> Result<Scanned> {
         notes: Vec::new(),
         started,
         verifiers,
+        history: None,
     })
 }

@@ -17,12 +17,12 @@ pub struct Context {
 
 /// A fact about the run, not a finding: JSON and JSONL carry it as an object with
 /// `"kind": "note"`, SARIF as a tool notification, text and JUnit as a line.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Note {
     /// Stable identifier, e.g. `policy-changed`.
     pub id: String,
     pub message: String,
     /// The files the note is about (repository paths).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
 }

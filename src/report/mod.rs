@@ -7,6 +7,7 @@ pub mod csv;
 pub mod escape;
 pub mod github;
 pub mod html;
+pub mod input;
 pub mod json;
 pub mod junit;
 pub mod sarif;

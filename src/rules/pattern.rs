@@ -36,12 +36,19 @@ pub enum Dialect {
     Go,
 }
 
-#[derive(Debug)]
 pub struct Pattern {
     src: Text,
     /// Number of explicit capture groups.
     captures: usize,
     compiled: OnceLock<Result<Regex, String>>,
+}
+
+/// The source only: the compiled state is a cache, and a rule set's `Debug` text is what
+/// the history cache's key is computed from, so it must not depend on what ran before.
+impl std::fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Pattern").field(&self.src).finish()
+    }
 }
 
 impl Pattern {

@@ -57,8 +57,81 @@ fn push_refs(repo: &Repository, walk: &mut git2::Revwalk, include_stash: bool) -
     Ok(())
 }
 
-/// The commits to scan, oldest first (parents before children).
-pub fn commits(repo: &Repo, opts: &Selection, pb: &ProgressBar) -> Result<Vec<ObjectId>> {
+/// The commits the selection starts from, by name (`HEAD`, a ref, the branch asked for,
+/// `stash@{n}`): what an incremental scan hides next time, and checks was only added to.
+pub fn tips(repo: &Repo, opts: &Selection) -> Result<Vec<(String, ObjectId)>> {
+    let repo = &repo.git2;
+    let mut out = Vec::new();
+    if let Some(branch) = &opts.branch {
+        let c = repo
+            .revparse_single(branch)
+            .and_then(|o| o.peel_to_commit())
+            .map_err(|e| anyhow!("unknown branch or revision {branch:?}: {}", e.message()))?;
+        out.push((branch.clone(), from_git2(c.id())));
+        return Ok(out);
+    }
+    for r in repo.references().context("cannot list references")? {
+        let Ok(r) = r else { continue };
+        if r.name_bytes() == b"refs/stash" && !opts.include_stash {
+            continue;
+        }
+        if let (Ok(c), Some(name)) = (r.peel_to_commit(), r.name()) {
+            out.push((name.to_string(), from_git2(c.id())));
+        }
+    }
+    if let Ok(c) = repo.head().and_then(|h| h.peel_to_commit()) {
+        out.push(("HEAD".into(), from_git2(c.id())));
+    }
+    if opts.include_stash {
+        if let Ok(log) = repo.reflog("refs/stash") {
+            for (i, e) in log.iter().enumerate() {
+                out.push((format!("stash@{{{i}}}"), from_git2(e.id_new())));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Why history recorded at `old` tips is not a prefix of the history at `new` tips, if it
+/// is not: a ref deleted or moved to a commit that does not descend from where it was.
+pub fn rewritten(
+    repo: &Repo,
+    old: &[(String, ObjectId)],
+    new: &[(String, ObjectId)],
+) -> Option<String> {
+    let now: std::collections::HashMap<&str, &ObjectId> =
+        new.iter().map(|(n, id)| (n.as_str(), id)).collect();
+    for (name, was) in old {
+        let Some(is) = now.get(name.as_str()) else {
+            return Some(format!("{name} was deleted"));
+        };
+        if *is == was {
+            continue;
+        }
+        let (a, b) = (
+            git2::Oid::from_bytes(is.as_bytes()),
+            git2::Oid::from_bytes(was.as_bytes()),
+        );
+        let forward = match (a, b) {
+            (Ok(a), Ok(b)) => repo.git2.graph_descendant_of(a, b).unwrap_or(false),
+            _ => false,
+        };
+        if !forward {
+            return Some(format!("{name} was rewritten (not a fast-forward)"));
+        }
+    }
+    None
+}
+
+/// The commits to scan, oldest first (parents before children), leaving out `hide` and
+/// everything reachable from it (the commits an earlier run read).
+pub fn commits(
+    repo: &Repo,
+    opts: &Selection,
+    hide: &[ObjectId],
+    pb: &ProgressBar,
+) -> Result<Vec<ObjectId>> {
     // A handle of its own, closed when the walk is done: the pack windows libgit2 maps for
     // the walk (15 MB on cargo's history) would otherwise stay mapped through the blob scan.
     let repo = &Repository::open(repo.git_dir()).context("cannot open the repository")?;
@@ -78,6 +151,12 @@ pub fn commits(repo: &Repo, opts: &Selection, pb: &ProgressBar) -> Result<Vec<Ob
             walk.push(c.id())?;
         }
         (None, None) => push_refs(repo, &mut walk, opts.include_stash)?,
+    }
+    for id in hide {
+        if let Ok(oid) = git2::Oid::from_bytes(id.as_bytes()) {
+            // A tip that no longer exists hides nothing.
+            walk.hide(oid).ok();
+        }
     }
     let mut out = Vec::new();
     for id in walk {

@@ -27,8 +27,16 @@ pub struct BlobJob {
 /// blob under it was recorded when it was first seen.
 #[derive(Default)]
 pub struct Seen {
-    trees: IdSet,
-    blobs: IdSet,
+    pub(super) trees: IdSet,
+    pub(super) blobs: IdSet,
+}
+
+impl Seen {
+    /// Adds everything `other` has seen.
+    pub fn extend(&mut self, other: Seen) {
+        self.trees.extend(other.trees);
+        self.blobs.extend(other.blobs);
+    }
 }
 
 impl Seen {
@@ -72,6 +80,9 @@ impl Seen {
     }
 }
 
+/// Commits a segment walks before it reopens its object reader.
+const REOPEN_EVERY: usize = 512;
+
 /// Commits per walk segment, at least (each segment reads its first tree whole).
 const MIN_SEGMENT: usize = 512;
 
@@ -87,39 +98,51 @@ pub fn unique_blobs(
     objects_dir: &Path,
     selected: &[ObjectId],
     bounded: bool,
+    prior: Option<&Seen>,
+    keep_seen: bool,
     pb: &ProgressBar,
     threads: usize,
-) -> Result<Vec<BlobJob>> {
-    let before = if bounded {
-        boundary(objects_dir, selected)?
-    } else {
-        Seen::default()
+) -> Result<(Vec<BlobJob>, Seen)> {
+    // What counts as seen already: an earlier run's record, else (bounded) what the parents
+    // just outside the selection have.
+    let boundary_seen;
+    let before = match prior {
+        Some(p) => p,
+        None if bounded => {
+            boundary_seen = boundary(objects_dir, selected)?;
+            &boundary_seen
+        }
+        None => {
+            boundary_seen = Seen::default();
+            &boundary_seen
+        }
     };
     let segments = (selected.len() / MIN_SEGMENT).clamp(1, threads.max(1) * 8);
     let size = selected.len().div_ceil(segments).max(1);
     let walked = AtomicU64::new(0);
-    let per_segment: Vec<Vec<BlobJob>> = selected
+    let per_segment: Vec<(Vec<BlobJob>, Seen)> = selected
         .par_chunks(size)
         .enumerate()
         .map(|(i, commits)| {
             let first = (i * size) as u32;
             walk_segment(
                 objects_dir,
-                &before,
-                commits,
-                first,
+                before,
+                (commits, first),
+                keep_seen,
                 pb,
                 (&walked, selected.len()),
             )
         })
         .collect::<Result<_>>()?;
-    drop(before);
     let mut kept = IdSet::default();
     let mut jobs = Vec::new();
-    for segment in per_segment {
+    let mut seen = Seen::default();
+    for (segment, segment_seen) in per_segment {
         jobs.extend(segment.into_iter().filter(|j| kept.insert(j.id)));
+        seen.extend(segment_seen);
     }
-    Ok(jobs)
+    Ok((jobs, seen))
 }
 
 /// Everything the parents of the selection that are not themselves selected have.
@@ -142,19 +165,24 @@ fn boundary(objects_dir: &Path, selected: &[ObjectId]) -> Result<Seen> {
 }
 
 /// The blobs that `commits` (consecutive, oldest first; the first is selected commit number
-/// `first`) bring that `before` does not have, each with the first of them that carries it.
+/// `first`) bring that `before` does not have, each with the first of them that carries it,
+/// and (with `keep_seen`) every tree and blob id the segment saw.
 fn walk_segment(
     objects_dir: &Path,
     before: &Seen,
-    commits: &[ObjectId],
-    first: u32,
+    (commits, first): (&[ObjectId], u32),
+    keep_seen: bool,
     pb: &ProgressBar,
     (walked, total): (&AtomicU64, usize),
-) -> Result<Vec<BlobJob>> {
+) -> Result<(Vec<BlobJob>, Seen)> {
     let mut objects = Objects::open(objects_dir)?;
     let mut seen = Seen::default();
     let mut jobs = Vec::new();
     for (i, id) in commits.iter().enumerate() {
+        if i > 0 && i % REOPEN_EVERY == 0 {
+            // Unmaps the pack pages this segment's trees came from (see scan::REOPEN_EVERY).
+            objects = Objects::open(objects_dir)?;
+        }
         // The tree id is in the commit; the root tree itself is read only if new.
         let tree = match objects.commit_tree(id) {
             Ok(t) => t,
@@ -177,5 +205,6 @@ fn walk_segment(
             pb.set_message(format!("reading trees: {n}/{total} commits"));
         }
     }
-    Ok(jobs)
+    // Kept only for an incremental scan's record; otherwise freed with the segment.
+    Ok((jobs, if keep_seen { seen } else { Seen::default() }))
 }
