@@ -8,6 +8,7 @@
 
 pub mod attribute;
 pub mod cache;
+mod memory;
 pub mod scan;
 pub mod select;
 pub mod walk;
@@ -82,6 +83,7 @@ pub fn scan(
         );
     }
     let started = std::time::Instant::now();
+    memory::limit_arenas();
     let pb = progress_bar(opts.progress, "reading history");
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
@@ -121,6 +123,7 @@ pub fn scan(
         )
     })?;
     let walk_secs = started.elapsed().as_secs_f64();
+    memory::release_freed();
     let new_blobs = jobs.iter().filter(|j| j.kind == Kind::File).count() as u64;
     // The earlier carriers come first, in their order: they are older than any new commit.
     let (commits, orders) = with_carriers(prior.as_ref(), &selected, &mut jobs);

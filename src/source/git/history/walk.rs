@@ -81,7 +81,7 @@ impl Seen {
 }
 
 /// Commits a segment walks before it reopens its object reader.
-const REOPEN_EVERY: usize = 512;
+const REOPEN_EVERY: usize = 1024;
 
 /// Commits per walk segment, at least (each segment reads its first tree whole).
 const MIN_SEGMENT: usize = 512;
@@ -135,8 +135,10 @@ pub fn unique_blobs(
             )
         })
         .collect::<Result<_>>()?;
+    let total: usize = per_segment.iter().map(|(j, _)| j.len()).sum();
     let mut kept = IdSet::default();
-    let mut jobs = Vec::new();
+    kept.reserve(total);
+    let mut jobs = Vec::with_capacity(total);
     let mut seen = Seen::default();
     for (segment, segment_seen) in per_segment {
         jobs.extend(segment.into_iter().filter(|j| kept.insert(j.id)));
