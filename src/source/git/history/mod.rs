@@ -196,7 +196,7 @@ fn with_carriers(
         old.push(walk::BlobJob {
             id: blob,
             commit: (commits.len() - 1) as u32,
-            path: c.path.clone(),
+            path: c.path.as_str().into(),
             kind: match c.kind.as_str() {
                 "symlink" => Kind::Symlink,
                 "submodule" => Kind::Submodule,
@@ -237,7 +237,7 @@ fn carriers(
                 blob: j.id.to_string(),
                 commit: commits[idx].to_string(),
                 order,
-                path: j.path.clone(),
+                path: j.path.to_string(),
                 kind: match j.kind {
                     Kind::Symlink => "symlink",
                     Kind::Submodule => "submodule",

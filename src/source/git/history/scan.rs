@@ -31,7 +31,7 @@ struct ThreadState {
 /// again, and on git/git (a 474 MiB pack) they were 580 MiB of the process's resident size
 /// by the end (two threads, two mappings). Reopening unmaps them; it costs a few
 /// milliseconds, once per this many blobs.
-const REOPEN_EVERY: usize = 1024;
+const REOPEN_EVERY: usize = 2048;
 
 thread_local! {
     static STATE: std::cell::RefCell<Option<ThreadState>> = const { std::cell::RefCell::new(None) };

@@ -11,15 +11,18 @@ use crate::gate::Kind;
 use anyhow::Result;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// One unique blob (or symlink, or submodule) to hand to the gate: where it first appeared.
 pub struct BlobJob {
     pub id: ObjectId,
     /// The introducing commit, as an index into the selected commits (oldest first).
     pub commit: u32,
-    pub path: String,
+    /// Shared by every blob of a segment at the same path (the versions of one file).
+    pub path: Arc<str>,
     pub kind: Kind,
 }
 
@@ -81,7 +84,7 @@ impl Seen {
 }
 
 /// Commits a segment walks before it reopens its object reader.
-const REOPEN_EVERY: usize = 1024;
+const REOPEN_EVERY: usize = 2048;
 
 /// Commits per walk segment, at least (each segment reads its first tree whole).
 const MIN_SEGMENT: usize = 512;
@@ -180,6 +183,8 @@ fn walk_segment(
     let mut objects = Objects::open(objects_dir)?;
     let mut seen = Seen::default();
     let mut jobs = Vec::new();
+    // One allocation per distinct path, not per blob: a file's versions share it.
+    let mut paths: HashSet<Arc<str>> = HashSet::new();
     for (i, id) in commits.iter().enumerate() {
         if i > 0 && i % REOPEN_EVERY == 0 {
             // Unmaps the pack pages this segment's trees came from (see scan::REOPEN_EVERY).
@@ -195,6 +200,14 @@ fn walk_segment(
         };
         let commit = first + i as u32;
         seen.visit(&mut objects, before, tree, |id, path, kind| {
+            let path = match paths.get(path.as_str()) {
+                Some(p) => p.clone(),
+                None => {
+                    let p: Arc<str> = path.into();
+                    paths.insert(p.clone());
+                    p
+                }
+            };
             jobs.push(BlobJob {
                 id,
                 commit,
