@@ -81,9 +81,11 @@ pub fn run(s: &AuditSettings) -> Result<i32> {
     let mut out: Vec<u8> = Vec::new();
     let (mut findings_total, mut failed) = (0usize, 0usize);
     for location in &mine {
-        escape::note(&format!("leakhound: audit: {location}"));
+        // Shown and stored without any credentials the list's URLs carry.
+        let shown = crate::source::git::repo::redact_url(location);
+        escape::note(&format!("leakhound: audit: {shown}"));
         let started = Instant::now();
-        let mut summary = serde_json::json!({"kind": "summary", "repository": location});
+        let mut summary = serde_json::json!({"kind": "summary", "repository": shown});
         match audit_one(s, location) {
             Ok((findings, stats)) => {
                 for f in &findings {
@@ -99,7 +101,7 @@ pub fn run(s: &AuditSettings) -> Result<i32> {
             Err(e) => {
                 failed += 1;
                 let msg = format!("{e:#}");
-                escape::warn(&format!("{location}: {msg}"));
+                escape::warn(&format!("{shown}: {msg}"));
                 summary["error"] = msg.into();
             }
         }
@@ -169,13 +171,15 @@ fn audit_one(s: &AuditSettings, location: &str) -> Result<(Vec<crate::finding::F
     if let Some(b) = baseline {
         b.suppress(&mut findings);
     }
+    let shown = crate::source::git::repo::redact_url(location);
     for f in &mut findings {
-        f.repository = Some(location.to_string());
+        f.repository = Some(shown.clone());
     }
     crate::finding::sort(&mut findings);
     let mut stats = vec![
         ("files", scanned.stats.files()),
         ("bytes", scanned.stats.bytes()),
+        ("unreadable", scanned.stats.errors()),
     ];
     if let Some(h) = &scanned.history {
         stats.push(("commits", h.commits));

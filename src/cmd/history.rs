@@ -71,7 +71,7 @@ pub fn collect(s: &HistorySettings) -> Result<Scanned> {
                      or --all-occurrences"
                 );
             }
-            let key = cache_key(s, &detector.rules, &policy)?;
+            let key = cache_key(s, &detector.rules, &policy, repo.git_dir())?;
             Some(Store::open(dir, repo.git_dir(), key)?)
         }
         None => None,
@@ -110,17 +110,31 @@ pub fn collect(s: &HistorySettings) -> Result<Scanned> {
     })
 }
 
-/// What a cached record is valid for: this version, the rules and allowlists in force (their
-/// `Debug` text: sources, not compiled state), the ignore file, and every option that
-/// changes what a blob yields.
+/// What a cached record is valid for: this very program (its executable's path, size and
+/// modification time: the version number does not change with every build, and reading
+/// the whole executable cost a debug build a second per run), the rules and allowlists in force
+/// (their `Debug` text: sources, not compiled state), the ignore file, whether and where the
+/// repository is shallow (deepening it brings history the tips would hide), and every option
+/// that changes what a blob yields.
 fn cache_key(
     s: &HistorySettings,
     rules: &crate::rules::RuleSet,
     policy: &super::Policy,
+    git_dir: &std::path::Path,
 ) -> Result<[u8; 32]> {
     use sha2::{Digest, Sha256};
+    let exe = std::env::current_exe().ok();
+    let meta = exe.as_deref().and_then(|e| std::fs::metadata(e).ok());
+    let program = format!(
+        "{}\0{:?}\0{:?}\0{:?}",
+        env!("CARGO_PKG_VERSION"),
+        exe,
+        meta.as_ref().map(|m| m.len()),
+        meta.and_then(|m| m.modified().ok())
+    );
     let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION"));
+    h.update(program);
+    h.update(std::fs::read(git_dir.join("shallow")).unwrap_or_default());
     h.update(format!("{:?}\0{:?}\0", rules.rules, rules.allowlists));
     let ignore = crate::policy::read_text(policy.files.as_ref(), crate::policy::IGNORE)?;
     h.update(ignore.unwrap_or_default());

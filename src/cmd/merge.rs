@@ -1,6 +1,7 @@
 //! `leakhound merge REPORT...`: JSON or JSONL reports (the shards of an `audit`, or the
 //! reports of several days) combined into one report in any format, each finding once by
-//! repository and fingerprint. Secrets stay as the reports hold them: masked, unless they
+//! repository, fingerprint and
+//! introducing commit. Secrets stay as the reports hold them: masked, unless they
 //! were written with `--show-secrets`. With JSONL output, `audit`'s per-repository
 //! summaries follow the findings (the latest of each repository), so a merge can be merged
 //! again.
@@ -33,7 +34,10 @@ pub fn run(s: &MergeSettings) -> Result<i32> {
     let mut findings: Vec<_> = parsed
         .findings
         .into_iter()
-        .filter(|f| seen.insert((f.repository.clone(), f.fingerprint.clone())))
+        .filter(|f| {
+            let commit = f.commit.as_ref().map(|c| c.commit.clone());
+            seen.insert((f.repository.clone(), f.fingerprint.clone(), commit))
+        })
         .collect();
     if let Some(min) = s.output.min_confidence {
         findings.retain(|f| f.confidence >= min);

@@ -1,4 +1,4 @@
-//! Repositories named by URL (`audit`): cloned once into a work directory as bare mirrors,
+//! Repositories named by URL (`audit`): cloned once into a work directory as bare copies,
 //! fetched on later runs. The `git` program does the network part (its credential helpers,
 //! SSH agent and proxies are what an organisation has set up already); leakhound only reads
 //! the result. Prompts are off: a repository that needs a password fails, it does not hang.
@@ -72,7 +72,10 @@ fn redact_words(text: &str) -> String {
         .join(" ")
 }
 
-/// A local mirror of `url`, cloned if absent, else fetched (all branches and tags, pruned).
+/// A local bare copy of `url`'s branches and tags, cloned if absent, else fetched (pruned).
+/// Not `--mirror`: hosts' pull-request refs (`refs/pull/*/merge`) move without
+/// fast-forwarding whenever their base does, which would void the incremental record of
+/// every repository every night.
 pub fn mirror(work_dir: &Path, url: &str) -> Result<PathBuf> {
     std::fs::create_dir_all(work_dir)
         .with_context(|| format!("cannot create {}", work_dir.display()))?;
@@ -87,7 +90,15 @@ pub fn mirror(work_dir: &Path, url: &str) -> Result<PathBuf> {
         let tmp = dir.with_extension("partial");
         let _ = std::fs::remove_dir_all(&tmp);
         let target = tmp.to_string_lossy().into_owned();
-        git(&["clone", "--quiet", "--mirror", "--", url, &target], None)?;
+        git(&["clone", "--quiet", "--bare", "--", url, &target], None)?;
+        git(
+            &[
+                "config",
+                "remote.origin.fetch",
+                "+refs/heads/*:refs/heads/*",
+            ],
+            Some(&tmp),
+        )?;
         std::fs::rename(&tmp, &dir)
             .with_context(|| format!("cannot move the clone to {}", dir.display()))?;
     }

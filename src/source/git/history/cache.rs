@@ -107,13 +107,15 @@ impl Store {
             .with_context(|| format!("cannot open {}", lock_path.display()))?;
         let lock = match lock.try_lock() {
             Ok(()) => Some(lock),
-            Err(_) => {
+            Err(std::fs::TryLockError::WouldBlock) => {
                 crate::report::escape::note(
                     "leakhound: another run is updating this repository's cache: reading it \
                      without updating it",
                 );
                 None
             }
+            // A file system without locks: this run writes, as it would alone.
+            Err(std::fs::TryLockError::Error(_)) => Some(lock),
         };
         Ok(Store {
             path: dir.join(format!("{name}.history")),
@@ -145,6 +147,7 @@ impl Store {
         let seen = Seen {
             trees: ids(&r.trees).ok_or_else(|| bad("tree ids"))?.collect(),
             blobs: ids(&r.seen_blobs).ok_or_else(|| bad("blob ids"))?.collect(),
+            errors: 0,
         };
         let tips = r
             .tips

@@ -108,7 +108,9 @@ pub fn scan(
         .as_ref()
         .map(|p| p.tips.iter().map(|(_, id)| *id).collect())
         .unwrap_or_default();
-    let selected = select::commits(repo, &opts.selection, &hide, &pb)?;
+    // With a cache, the walk starts from exactly the tips it records.
+    let from = cache.map(|_| tips.as_slice());
+    let selected = select::commits(repo, &opts.selection, from, &hide, &pb)?;
     let bounded = opts.selection.is_bounded();
     let threads = pool.current_num_threads();
     let (mut jobs, walked) = pool.install(|| {
@@ -123,6 +125,7 @@ pub fn scan(
         )
     })?;
     let walk_secs = started.elapsed().as_secs_f64();
+    let walk_errors = walked.errors;
     memory::release_freed();
     let new_blobs = jobs.iter().filter(|j| j.kind == Kind::File).count() as u64;
     // The earlier carriers come first, in their order: they are older than any new commit.
@@ -143,7 +146,7 @@ pub fn scan(
             rebuilt,
         }),
     };
-    if let Some(store) = cache {
+    if let Some(store) = cache.filter(|_| walked.errors == 0) {
         let mut seen = walked;
         let carriers = carriers(&found, &jobs, &commits, prior_commits, &orders);
         if let Some(p) = prior {
@@ -156,6 +159,12 @@ pub fn scan(
             commits: summary.commits,
             blobs: summary.unique_blobs,
         })?;
+    }
+    if cache.is_some() && summary.incremental.is_some() && walk_errors > 0 {
+        crate::report::escape::warn(
+            "the cache was not updated: some commits or trees could not be read (the next \
+             run reads them again)",
+        );
     }
     let head = super::diff::head_commit(repo).ok().flatten();
     let findings = attribute::attribute(

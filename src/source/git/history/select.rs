@@ -75,8 +75,9 @@ pub fn tips(repo: &Repo, opts: &Selection) -> Result<Vec<(String, ObjectId)>> {
         if r.name_bytes() == b"refs/stash" && !opts.include_stash {
             continue;
         }
-        if let (Ok(c), Some(name)) = (r.peel_to_commit(), r.name()) {
-            out.push((name.to_string(), from_git2(c.id())));
+        if let Ok(c) = r.peel_to_commit() {
+            let name = String::from_utf8_lossy(r.name_bytes()).into_owned();
+            out.push((name, from_git2(c.id())));
         }
     }
     if let Ok(c) = repo.head().and_then(|h| h.peel_to_commit()) {
@@ -129,6 +130,7 @@ pub fn rewritten(
 pub fn commits(
     repo: &Repo,
     opts: &Selection,
+    tips: Option<&[(String, ObjectId)]>,
     hide: &[ObjectId],
     pb: &ProgressBar,
 ) -> Result<Vec<ObjectId>> {
@@ -150,7 +152,16 @@ pub fn commits(
                 .map_err(|e| anyhow!("{branch:?} is not a commit: {}", e.message()))?;
             walk.push(c.id())?;
         }
-        (None, None) => push_refs(repo, &mut walk, opts.include_stash)?,
+        (None, None) => match tips {
+            Some(tips) => {
+                for (_, id) in tips {
+                    if let Ok(oid) = git2::Oid::from_bytes(id.as_bytes()) {
+                        walk.push(oid)?;
+                    }
+                }
+            }
+            None => push_refs(repo, &mut walk, opts.include_stash)?,
+        },
     }
     for id in hide {
         if let Ok(oid) = git2::Oid::from_bytes(id.as_bytes()) {

@@ -32,6 +32,8 @@ pub struct BlobJob {
 pub struct Seen {
     pub(super) trees: IdSet,
     pub(super) blobs: IdSet,
+    /// Trees or commits that could not be read: what is under them was not seen.
+    pub(super) errors: u64,
 }
 
 impl Seen {
@@ -39,6 +41,7 @@ impl Seen {
     pub fn extend(&mut self, other: Seen) {
         self.trees.extend(other.trees);
         self.blobs.extend(other.blobs);
+        self.errors += other.errors;
     }
 }
 
@@ -78,6 +81,7 @@ impl Seen {
             if let Err(e) = read {
                 let msg = format!("{}: {e:#}", prefix.trim_end_matches('/'));
                 crate::report::escape::warn(&msg);
+                self.errors += 1;
             }
         }
     }
@@ -195,6 +199,7 @@ fn walk_segment(
             Ok(t) => t,
             Err(e) => {
                 crate::report::escape::warn(&format!("{e:#}"));
+                seen.errors += 1;
                 continue;
             }
         };
@@ -221,5 +226,16 @@ fn walk_segment(
         }
     }
     // Kept only for an incremental scan's record; otherwise freed with the segment.
-    Ok((jobs, if keep_seen { seen } else { Seen::default() }))
+    let errors = seen.errors;
+    Ok((
+        jobs,
+        if keep_seen {
+            seen
+        } else {
+            Seen {
+                errors,
+                ..Seen::default()
+            }
+        },
+    ))
 }
