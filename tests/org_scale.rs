@@ -389,3 +389,54 @@ fn the_scheduler_recipes_commands_shard_and_merge() {
     let merged = std::fs::read_to_string(data.join("out/audit.jsonl")).unwrap();
     assert_eq!(lines_of(&merged, None), lines_of(&whole, None));
 }
+
+#[test]
+fn deepening_a_shallow_clone_rebuilds_the_record() {
+    let d = repo();
+    let clone = Dir::new();
+    let url = format!("file://{}", d.path().display());
+    let target = clone.join("c");
+    clone.git(&[
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        &url,
+        target.to_str().unwrap(),
+    ]);
+    let cache = Dir::new();
+    let (_, err) = history(&target, cache.path(), &[]);
+    assert!(err.contains("shallow"), "{err}");
+    let (_, err) = history(&target, cache.path(), &[]);
+    assert!(err.contains("from the cache"), "{err}");
+    let status = std::process::Command::new("git")
+        .args(["-C", target.to_str().unwrap(), "fetch", "-q", "--unshallow"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (out, err) = history(&target, cache.path(), &[]);
+    assert!(err.contains("cache rebuilt"), "{err}");
+    assert_eq!(out, full(&target));
+    // The secret removed in the second commit is back in view with the older history.
+    assert!(out.contains("stripe-secret-key"), "{out}");
+}
+
+#[test]
+fn credentials_in_a_listed_url_are_never_shown_or_stored() {
+    let list = Dir::new();
+    list.write(
+        "repos.txt",
+        "https://someone:s3cr3t-t0ken@127.0.0.1:1/org/none.git\n",
+    );
+    let out = lh()
+        .current_dir(list.path())
+        .args(["audit", "repos.txt"])
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let all = [out.stdout.clone(), out.stderr.clone()].concat();
+    let all = String::from_utf8_lossy(&all);
+    assert!(!all.contains("s3cr3t"), "{all}");
+    assert!(all.contains("https://127.0.0.1:1/org/none.git"), "{all}");
+}
