@@ -239,7 +239,28 @@ fn check(f: &Finding, lang: Lang, lines: &[String]) -> Result<Site, &'static str
     if lang == Lang::Java && trimmed.starts_with("case ") {
         return Err("a switch label needs a constant");
     }
+    if lang == Lang::TypeScript && in_ts_enum(lines, f.line - 1) {
+        return Err("a TypeScript enum member needs a constant");
+    }
     Ok(site)
+}
+
+/// Is line `idx` inside a TypeScript `enum Name { ... }`?
+fn in_ts_enum(lines: &[String], idx: usize) -> bool {
+    for l in lines[..idx].iter().rev() {
+        let t = l.trim();
+        if t.contains('}') {
+            return false;
+        }
+        let decl = t
+            .trim_start_matches("export ")
+            .trim_start_matches("declare ")
+            .trim_start_matches("const ");
+        if decl.starts_with("enum ") && t.ends_with('{') {
+            return true;
+        }
+    }
+    false
 }
 
 /// Is line `idx` inside a `const ( ... )` block?
@@ -330,6 +351,14 @@ mod tests {
         let f = finding("notes.txt", S, S);
         let p = plan("notes.txt", S, &[&f], &[], &mut Names::default());
         assert_eq!(p.manual.len(), 1);
+        let text = format!("export enum Keys {{\n  Stripe = \"{S}\",\n}}\n");
+        let f = finding("k.ts", &text, S);
+        assert_eq!(
+            plan("k.ts", &text, &[&f], &[], &mut Names::default())
+                .manual
+                .len(),
+            1
+        );
         let text = format!("package main\nconst (\n\tkey = \"{S}\"\n)\n");
         let f = finding("c.go", &text, S);
         assert_eq!(
