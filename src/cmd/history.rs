@@ -86,8 +86,8 @@ pub fn collect(s: &HistorySettings) -> Result<Scanned> {
         match &i.rebuilt {
             Some(why) => line.push_str(&format!("; cache rebuilt: {why}")),
             None => line.push_str(&format!(
-                "; from the cache: {} new commits, {} new blobs read, {} read again for \
-                 their findings",
+                "; from the cache: {} new commits, {} new blobs read, {} read again (with \
+                 findings, or unreadable before)",
                 i.new_commits, i.new_blobs, i.reread
             )),
         }

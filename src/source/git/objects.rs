@@ -211,17 +211,21 @@ impl Objects {
 pub struct BlobContent<'a> {
     pub objects: &'a mut Objects,
     pub id: &'a oid,
+    /// Set when the blob could not be read (missing, corrupt): an incremental history
+    /// scan reads it again next time instead of counting it as seen.
+    pub failed: bool,
 }
 
 impl Content for BlobContent<'_> {
     fn size_hint(&mut self) -> std::io::Result<Option<u64>> {
-        self.objects
-            .size(self.id)
-            .map(Some)
-            .map_err(std::io::Error::other)
+        let size = self.objects.size(self.id);
+        self.failed |= size.is_err();
+        size.map(Some).map_err(std::io::Error::other)
     }
     fn read<'a>(&'a mut self, _limit: u64, _buf: &'a mut Vec<u8>) -> std::io::Result<&'a [u8]> {
-        self.objects.blob(self.id).map_err(std::io::Error::other)
+        let data = self.objects.blob(self.id);
+        self.failed |= data.is_err();
+        data.map_err(std::io::Error::other)
     }
 }
 

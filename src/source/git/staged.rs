@@ -83,6 +83,7 @@ pub fn scan(repo: &Repo, opts: StagedOptions, gate: &Gate) -> Result<Vec<Finding
             &mut BlobContent {
                 objects: &mut objects,
                 id: &c.new,
+                failed: false,
             },
             &mut w,
         );

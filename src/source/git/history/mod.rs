@@ -40,7 +40,7 @@ pub struct HistorySummary {
     pub unique_blobs: u64,
     pub shallow: bool,
     /// With a cache: the commits and blobs read this time (the rest were read before), and
-    /// the blobs read again for their findings.
+    /// the blobs read again (with findings, or unreadable last time).
     pub incremental: Option<Incremental>,
 }
 
@@ -131,7 +131,7 @@ pub fn scan(
     // The earlier carriers come first, in their order: they are older than any new commit.
     let (commits, orders) = with_carriers(prior.as_ref(), &selected, &mut jobs);
     let reread = orders.len() as u64;
-    let found = scan::scan_blobs(&pool, &objects_dir, &commits, &mut jobs, gate, &pb);
+    let (found, unreadable) = scan::scan_blobs(&pool, &objects_dir, &commits, &mut jobs, gate, &pb);
     pb.finish_and_clear();
     let (prior_commits, prior_blobs) = prior.as_ref().map_or((0, 0), |p| (p.commits, p.blobs));
     let summary = HistorySummary {
@@ -148,7 +148,7 @@ pub fn scan(
     };
     if let Some(store) = cache.filter(|_| walked.errors == 0) {
         let mut seen = walked;
-        let carriers = carriers(&found, &jobs, &commits, prior_commits, &orders);
+        let carriers = carriers(&found, &unreadable, &jobs, &commits, prior_commits, &orders);
         if let Some(p) = prior {
             seen.extend(p.seen);
         }
@@ -223,10 +223,12 @@ fn with_carriers(
     (commits, orders)
 }
 
-/// The blobs of this run that produced findings, as the next run's carriers; `order` keeps
-/// the history's topological order across runs (earlier runs' commits count first).
+/// The blobs of this run that produced findings, or could not be read (so that the next run
+/// tries them again, as a full run would), as the next run's carriers; `order` keeps the
+/// history's topological order across runs (earlier runs' commits count first).
 fn carriers(
     found: &[scan::Found],
+    unreadable: &super::objects::IdSet,
     jobs: &[walk::BlobJob],
     commits: &[ObjectId],
     prior_commits: u64,
@@ -234,7 +236,7 @@ fn carriers(
 ) -> Vec<cache::Carrier> {
     let with_findings: super::objects::IdSet = found.iter().map(|(b, _, _)| *b).collect();
     jobs.iter()
-        .filter(|j| with_findings.contains(&j.id))
+        .filter(|j| with_findings.contains(&j.id) || unreadable.contains(&j.id))
         .map(|j| {
             let idx = j.commit as usize;
             // A carrier of an earlier run keeps its place; a new one comes after them all.

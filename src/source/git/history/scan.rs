@@ -2,7 +2,7 @@
 //! store them (see `pack_order`), in parallel, each pool thread with its own object reader
 //! and gate worker.
 
-use super::super::objects::{BlobContent, ObjectId, Objects};
+use super::super::objects::{BlobContent, IdSet, ObjectId, Objects};
 use super::super::pack_order::PackOrder;
 use super::walk::BlobJob;
 use crate::finding::Finding;
@@ -37,7 +37,8 @@ thread_local! {
     static STATE: std::cell::RefCell<Option<ThreadState>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Scans `jobs` (reordered into pack order) through `gate` on `pool`.
+/// Scans `jobs` (reordered into pack order) through `gate` on `pool`; returns the findings
+/// and the blobs that could not be read.
 pub fn scan_blobs(
     pool: &rayon::ThreadPool,
     objects_dir: &Path,
@@ -45,11 +46,12 @@ pub fn scan_blobs(
     jobs: &mut [BlobJob],
     gate: &Gate,
     pb: &ProgressBar,
-) -> Vec<Found> {
+) -> (Vec<Found>, IdSet) {
     let order = PackOrder::load(objects_dir);
     jobs.sort_by_cached_key(|j| order.key(&j.id));
     drop(order);
     let results: Mutex<Vec<Found>> = Mutex::new(Vec::new());
+    let unreadable: Mutex<IdSet> = Mutex::new(IdSet::default());
     let (scanned, matches) = (AtomicU64::new(0), AtomicU64::new(0));
     let total = jobs.len();
     pool.install(|| {
@@ -91,8 +93,14 @@ pub fn scan_blobs(
                 let mut content = BlobContent {
                     objects: &mut state.objects,
                     id: &job.id,
+                    failed: false,
                 };
                 gate.scan(&item, &mut content, &mut state.worker);
+                if content.failed {
+                    if let Ok(mut u) = unreadable.lock() {
+                        u.insert(job.id);
+                    }
+                }
                 state.reads += 1;
                 let n = scanned.fetch_add(1, Ordering::Relaxed);
                 if n % 256 == 0 {
@@ -115,5 +123,8 @@ pub fn scan_blobs(
     });
     // Release the readers (and their pack maps) held by the pool's threads.
     pool.broadcast(|_| STATE.with(|cell| drop(cell.borrow_mut().take())));
-    results.into_inner().unwrap_or_default()
+    (
+        results.into_inner().unwrap_or_default(),
+        unreadable.into_inner().unwrap_or_default(),
+    )
 }
