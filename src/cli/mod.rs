@@ -185,16 +185,8 @@ pub struct CommonArgs {
     /// Per-file problems (unreadable, vanished) make the run fail with exit 2.
     #[arg(long)]
     pub strict: bool,
-    /// Worker threads (default: one per core).
-    #[arg(long, short = 'j', value_name = "N")]
-    pub threads: Option<usize>,
-    /// Skip files larger than this many bytes (archive members too: inflating stops there).
-    #[arg(long, value_name = "BYTES", default_value_t = crate::gate::DEFAULT_MAX_FILE_SIZE)]
-    pub max_file_size: u64,
-    /// Open archives (zip, jar, tar, gz, bz2, xz, zst, images) this deep inside each other;
-    /// 0 turns archives off.
-    #[arg(long, value_name = "N", default_value_t = crate::gate::archive::DEFAULT_DEPTH)]
-    pub max_archive_depth: u8,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Name skipped files and say why.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -256,11 +248,21 @@ pub struct AuditArgs {
     /// Report only findings at or above this confidence.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub min_confidence: Option<ConfidenceArg>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// How much work a scan does and how far it reads (every scanning command).
+#[derive(Debug, Args)]
+pub struct LimitArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+    /// Skip files larger than this many bytes (archive members too: inflating stops there).
     #[arg(long, value_name = "BYTES", default_value_t = crate::gate::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// Open archives (zip, jar, tar, gz, bz2, xz, zst, images) this deep inside each other;
+    /// 0 turns archives off.
     #[arg(long, value_name = "N", default_value_t = crate::gate::archive::DEFAULT_DEPTH)]
     pub max_archive_depth: u8,
 }

@@ -90,14 +90,14 @@ impl ScanArgs {
                 stdin_name: self.stdin_name,
                 no_ignore: self.no_ignore,
                 follow: self.follow,
-                threads: self.common.threads.unwrap_or(0),
+                threads: self.common.limits.threads.unwrap_or(0),
                 progress: std::io::stderr().is_terminal() && !self.common.verbose,
             })
         };
         cmd::scan::ScanSettings {
             target,
-            max_file_size: self.common.max_file_size,
-            max_archive_depth: self.common.max_archive_depth,
+            max_file_size: self.common.limits.max_file_size,
+            max_archive_depth: self.common.limits.max_archive_depth,
             rules: self.common.rules(),
             baseline: self.common.baseline(),
             output: self.common.output(),
@@ -122,10 +122,10 @@ impl HistoryArgs {
                 },
                 all_occurrences: self.all_occurrences,
                 progress: std::io::stderr().is_terminal(),
-                threads: self.common.threads.unwrap_or(0),
+                threads: self.common.limits.threads.unwrap_or(0),
             },
-            max_file_size: self.common.max_file_size,
-            max_archive_depth: self.common.max_archive_depth,
+            max_file_size: self.common.limits.max_file_size,
+            max_archive_depth: self.common.limits.max_archive_depth,
             rules: self.common.rules(),
             baseline: self.common.baseline(),
             output: self.common.output(),
@@ -201,9 +201,9 @@ impl AuditArgs {
                 ..Default::default()
             },
             min_confidence: self.min_confidence.map(Into::into),
-            max_file_size: self.max_file_size,
-            max_archive_depth: self.max_archive_depth,
-            threads: self.threads.unwrap_or(0),
+            max_file_size: self.limits.max_file_size,
+            max_archive_depth: self.limits.max_archive_depth,
+            threads: self.limits.threads.unwrap_or(0),
         }
     }
 }
