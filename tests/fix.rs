@@ -293,3 +293,32 @@ fn an_unreadable_env_is_never_overwritten() {
     assert_eq!(std::fs::read(d.join(".env")).unwrap(), b"LATIN1=caf\xe9\n");
     assert!(d.read("a.py").contains(&fake::stripe()));
 }
+
+#[test]
+fn a_compose_file_at_the_root_reads_the_value_from_env() {
+    let text = format!(
+        "services:\n  app:\n    image: app:1\n    environment:\n      - STRIPE_API_KEY={}\n",
+        fake::stripe()
+    );
+    let (d, _) = fix_one(
+        "docker-compose.yml",
+        &text,
+        "      - STRIPE_API_KEY=${STRIPE_API_KEY}",
+    );
+    // Elsewhere Compose would not find the root's .env: left for a person.
+    d.write(
+        "deploy/compose.yaml",
+        format!("x:\n  token: \"{}\"\n", fake::stripe2()),
+    );
+    let out = lh()
+        .current_dir(d.path())
+        .args(["fix", "--write"])
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("deploy/compose.yaml:2") && err.contains("own directory"),
+        "{err}"
+    );
+    assert!(d.read("deploy/compose.yaml").contains(&fake::stripe2()));
+}

@@ -225,6 +225,14 @@ fn fix_repo(
                 continue;
             }
         };
+        // Compose reads `.env` from the directory of the file it runs.
+        let compose = fix::lang::Lang::of(path, &fs[0].tags) == Some(fix::lang::Lang::Compose);
+        if compose && disk.parent() != Some(root) {
+            let why = "Compose reads .env from the file's own directory, not the repository \
+                       root: use ${NAME} and an env file there";
+            manual.extend(fs.iter().map(|f| manual_for(f, why)));
+            continue;
+        }
         let others: Vec<&str> = ls.iter().map(|l| l.finding.secret.as_str()).collect();
         let p = plan::plan(path, &text, &fs, &others, &mut names);
         manual.extend(p.manual.iter().map(|m| (path.clone(), m.clone())));

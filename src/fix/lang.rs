@@ -15,8 +15,12 @@ pub enum Lang {
     Php,
     CSharp,
     Shell,
-    /// YAML and docker-compose: `${NAME}` where the tool interpolates; advice only.
+    /// YAML other than Compose: `${NAME}` only where the tool interpolates; advice only.
     Yaml,
+    /// A Compose file (`compose.yaml`, `docker-compose.yml`, ...): Compose interpolates
+    /// `${NAME}` from the `.env` beside it, so it is rewritten when it sits at the
+    /// repository root, where `fix` writes `.env`.
+    Compose,
     /// A Kubernetes Secret manifest: encrypt it instead; advice only.
     KubernetesSecret,
 }
@@ -39,6 +43,9 @@ impl Lang {
             "cs" => Lang::CSharp,
             "sh" | "bash" | "zsh" | "ksh" => Lang::Shell,
             "yml" | "yaml" if tags.iter().any(|t| t == "kubernetes") => Lang::KubernetesSecret,
+            "yml" | "yaml" if name.starts_with("compose") || name.starts_with("docker-compose") => {
+                Lang::Compose
+            }
             "yml" | "yaml" => Lang::Yaml,
             _ if name == "gemfile" || name == "rakefile" => Lang::Ruby,
             _ => return None,
@@ -58,6 +65,7 @@ impl Lang {
             Lang::CSharp => "csharp",
             Lang::Shell => "shell",
             Lang::Yaml => "yaml",
+            Lang::Compose => "compose",
             Lang::KubernetesSecret => "kubernetes",
         }
     }
@@ -76,7 +84,7 @@ impl Lang {
             Lang::Php => format!("getenv('{var}')"),
             Lang::CSharp => format!("System.Environment.GetEnvironmentVariable(\"{var}\")"),
             Lang::Shell => format!("\"${{{var}:?}}\""),
-            Lang::Yaml => format!("${{{var}}}"),
+            Lang::Yaml | Lang::Compose => format!("${{{var}}}"),
             Lang::KubernetesSecret => return None,
         })
     }
@@ -216,6 +224,11 @@ mod tests {
             Some(Lang::KubernetesSecret)
         );
         assert_eq!(Lang::of("notes.txt", &[]), None);
+        assert_eq!(
+            Lang::of("docker-compose.prod.yml", &[]),
+            Some(Lang::Compose)
+        );
+        assert_eq!(Lang::of("deploy/values.yaml", &[]), Some(Lang::Yaml));
     }
 
     #[test]

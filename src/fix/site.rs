@@ -45,7 +45,9 @@ pub fn locate(line: &str, column: usize, secret: &str, lang: Lang) -> Result<Sit
         (Some(prev), next)
             if next.is_none_or(|c| b" \t;#".contains(&c))
                 && ((lang == Lang::Shell && prev == b'=')
-                    || (lang == Lang::Yaml && before.trim_end().ends_with(':'))) =>
+                    || (matches!(lang, Lang::Yaml | Lang::Compose)
+                        && (before.trim_end().ends_with(':')
+                            || (lang == Lang::Compose && prev == b'=')))) =>
         {
             (start, end)
         }
@@ -100,9 +102,12 @@ pub fn locate(line: &str, column: usize, secret: &str, lang: Lang) -> Result<Sit
 fn top_level(before: &str, lang: Lang) -> Result<(), &'static str> {
     let hash_comments = matches!(
         lang,
-        Lang::Python | Lang::Ruby | Lang::Shell | Lang::Yaml | Lang::Php
+        Lang::Python | Lang::Ruby | Lang::Shell | Lang::Yaml | Lang::Compose | Lang::Php
     );
-    let slash_comments = !matches!(lang, Lang::Python | Lang::Ruby | Lang::Shell | Lang::Yaml);
+    let slash_comments = !matches!(
+        lang,
+        Lang::Python | Lang::Ruby | Lang::Shell | Lang::Yaml | Lang::Compose
+    );
     let b = before.as_bytes();
     let mut quote: Option<u8> = None;
     let mut i = 0;
