@@ -62,11 +62,17 @@ pub fn run(s: &FixSettings) -> Result<i32> {
     // By repository (the `.env` each value goes to), then by file.
     let mut repos: BTreeMap<PathBuf, BTreeMap<PathBuf, Vec<Located>>> = BTreeMap::new();
     let mut manual: Vec<(String, plan::Manual)> = Vec::new();
+    // The repository of each file, looked up once per file, not once per finding.
+    let mut roots: std::collections::HashMap<PathBuf, Option<PathBuf>> = Default::default();
     for l in found {
         if l.baselined && !l.disk.is_file() {
             continue;
         }
-        match repo_root(&l.disk) {
+        let root = roots
+            .entry(l.disk.clone())
+            .or_insert_with(|| repo_root(&l.disk))
+            .clone();
+        match root {
             Some(root) if l.disk.is_file() => repos
                 .entry(root)
                 .or_default()

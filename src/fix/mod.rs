@@ -14,7 +14,6 @@ pub mod site;
 use crate::finding::Finding;
 use lang::Lang;
 use serde::Serialize;
-use std::io::Write;
 use std::path::Path;
 
 /// What to change in the code for one finding, beside rotating the credential.
@@ -79,29 +78,15 @@ pub fn advice(f: &Finding) -> Option<Advice> {
     })
 }
 
-/// Writes `bytes` to `path` atomically (a temporary file beside it, then a rename), with
-/// `mode` if given, else the mode `path` has now (a new file: 0600, the temporary file's).
+/// Writes `bytes` to `path` atomically (see [`crate::report::write_atomic`]), with `mode`
+/// if given, else the mode `path` has now (a new file: 0600, the temporary file's).
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
     #[cfg(unix)]
-    {
+    let mode = mode.or_else(|| {
         use std::os::unix::fs::PermissionsExt;
-        let keep = std::fs::metadata(path).ok().map(|m| m.permissions().mode());
-        if let Some(m) = mode.or(keep) {
-            tmp.as_file()
-                .set_permissions(std::fs::Permissions::from_mode(m & 0o7777))?;
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+        std::fs::metadata(path).ok().map(|m| m.permissions().mode())
+    });
+    crate::report::write_atomic_mode(path, bytes, mode)
 }
 
 /// A finding of `secret` in `text` (its first line holding it), for the unit tests.

@@ -17,7 +17,6 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const FORMAT: u32 = 1;
@@ -186,11 +185,7 @@ impl Store {
         };
         let body = serde_json::to_string(&r)?;
         let sum = crate::finding::hex(&Sha256::digest(body.as_bytes()));
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        writeln!(tmp, "{body}\n{sum}")?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(&self.path).map_err(|e| e.error)?;
+        crate::report::write_atomic(&self.path, format!("{body}\n{sum}\n").as_bytes())?;
         Ok(())
     }
 }

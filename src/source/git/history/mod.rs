@@ -90,9 +90,10 @@ pub fn scan(
         .build()
         .context("cannot start worker threads")?;
     let objects_dir = repo.objects_dir();
-    let tips = match cache {
-        Some(_) => select::tips(repo, &opts.selection)?,
-        None => Vec::new(),
+    // A range walks its own ends; everything else starts from the tips (a cache records them).
+    let tips = match &opts.selection.range {
+        None => select::tips(repo, &opts.selection)?,
+        Some(_) => Vec::new(),
     };
     let (prior, rebuilt) = match cache.map(|c| c.load()) {
         None => (None, None),
@@ -108,9 +109,7 @@ pub fn scan(
         .as_ref()
         .map(|p| p.tips.iter().map(|(_, id)| *id).collect())
         .unwrap_or_default();
-    // With a cache, the walk starts from exactly the tips it records.
-    let from = cache.map(|_| tips.as_slice());
-    let selected = select::commits(repo, &opts.selection, from, &hide, &pb)?;
+    let selected = select::commits(repo, &opts.selection, &tips, &hide, &pb)?;
     let bounded = opts.selection.is_bounded();
     let threads = pool.current_num_threads();
     let (mut jobs, walked) = pool.install(|| {

@@ -32,35 +32,15 @@ impl Selection {
     }
 }
 
-fn push_refs(repo: &Repository, walk: &mut git2::Revwalk, include_stash: bool) -> Result<()> {
-    for r in repo.references().context("cannot list references")? {
-        let Ok(r) = r else { continue };
-        if r.name_bytes() == b"refs/stash" && !include_stash {
-            continue;
-        }
-        // Tags may point at trees or blobs; only commits have history.
-        if let Ok(c) = r.peel_to_commit() {
-            walk.push(c.id())?;
-        }
-    }
-    if let Ok(c) = repo.head().and_then(|h| h.peel_to_commit()) {
-        walk.push(c.id())?;
-    }
-    if include_stash {
-        // The stash's own history is in its reflog.
-        if let Ok(log) = repo.reflog("refs/stash") {
-            for e in log.iter() {
-                walk.push(e.id_new()).ok();
-            }
-        }
-    }
-    Ok(())
-}
-
 /// The commits the selection starts from, by name (`HEAD`, a ref, the branch asked for,
-/// `stash@{n}`): what an incremental scan hides next time, and checks was only added to.
+/// `stash@{n}`), in the order the revision walk is given them: every ref (tags may point
+/// at trees or blobs; only commits have history), HEAD, then the stash's reflog (its own
+/// history). An incremental scan records them, hides them next time, and checks they were
+/// only added to.
 pub fn tips(repo: &Repo, opts: &Selection) -> Result<Vec<(String, ObjectId)>> {
-    let repo = &repo.git2;
+    // A handle of its own, like the walk's: peeling refs maps pack windows, which the
+    // long-lived handle would keep through the blob scan.
+    let repo = &Repository::open(repo.git_dir()).context("cannot open the repository")?;
     let mut out = Vec::new();
     if let Some(branch) = &opts.branch {
         let c = repo
@@ -75,6 +55,7 @@ pub fn tips(repo: &Repo, opts: &Selection) -> Result<Vec<(String, ObjectId)>> {
         if r.name_bytes() == b"refs/stash" && !opts.include_stash {
             continue;
         }
+        // Tags may point at trees or blobs; only commits have history.
         if let Ok(c) = r.peel_to_commit() {
             let name = String::from_utf8_lossy(r.name_bytes()).into_owned();
             out.push((name, from_git2(c.id())));
@@ -90,7 +71,6 @@ pub fn tips(repo: &Repo, opts: &Selection) -> Result<Vec<(String, ObjectId)>> {
             }
         }
     }
-    out.sort();
     Ok(out)
 }
 
@@ -125,12 +105,13 @@ pub fn rewritten(
     None
 }
 
-/// The commits to scan, oldest first (parents before children), leaving out `hide` and
-/// everything reachable from it (the commits an earlier run read).
+/// The commits to scan, oldest first (parents before children): from `tips` (see [`tips`])
+/// unless the selection is a range or a branch, leaving out `hide` and everything reachable
+/// from it (the commits an earlier run read).
 pub fn commits(
     repo: &Repo,
     opts: &Selection,
-    tips: Option<&[(String, ObjectId)]>,
+    tips: &[(String, ObjectId)],
     hide: &[ObjectId],
     pb: &ProgressBar,
 ) -> Result<Vec<ObjectId>> {
@@ -152,16 +133,19 @@ pub fn commits(
                 .map_err(|e| anyhow!("{branch:?} is not a commit: {}", e.message()))?;
             walk.push(c.id())?;
         }
-        (None, None) => match tips {
-            Some(tips) => {
-                for (_, id) in tips {
-                    if let Ok(oid) = git2::Oid::from_bytes(id.as_bytes()) {
-                        walk.push(oid)?;
-                    }
+        (None, None) => {
+            for (name, id) in tips {
+                let Ok(oid) = git2::Oid::from_bytes(id.as_bytes()) else {
+                    continue;
+                };
+                // A stash entry whose commit is gone is skipped; a ref's is an error.
+                if name.starts_with("stash@{") {
+                    walk.push(oid).ok();
+                } else {
+                    walk.push(oid)?;
                 }
             }
-            None => push_refs(repo, &mut walk, opts.include_stash)?,
-        },
+        }
     }
     for id in hide {
         if let Ok(oid) = git2::Oid::from_bytes(id.as_bytes()) {
