@@ -324,3 +324,26 @@ fn a_compose_file_at_the_root_reads_the_value_from_env() {
     );
     assert!(d.read("deploy/compose.yaml").contains(&fake::stripe2()));
 }
+
+#[test]
+fn a_closed_stdout_ends_the_diff_not_the_fix() {
+    let d = repo();
+    // A diff larger than a pipe's buffer, so the writer meets the closed pipe.
+    let mut text = String::new();
+    for i in 0..3000 {
+        text.push_str(&format!("KEY_{i} = \"{}\"\n", fake::stripe()));
+    }
+    d.write("app.py", &text);
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' fix --write | head -1 > /dev/null",
+            env!("CARGO_BIN_EXE_leakhound")
+        ))
+        .current_dir(d.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(d.read("app.py").contains("os.environ[\"KEY_2999\"]"));
+    assert!(d.read(".env").contains(&fake::stripe()));
+}

@@ -260,7 +260,13 @@ fn fix_repo(
             } else {
                 line.into_owned()
             };
-            writeln!(out, "{shown}")?;
+            // A closed pipe (`| head`) ends the diff, not the fix.
+            if let Err(e) = writeln!(out, "{shown}") {
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    break;
+                }
+                return Err(e.into());
+            }
         }
     }
     if s.write && !moved.is_empty() {
