@@ -228,6 +228,7 @@ mod tests {
             present_at_head: None,
             remediation: Default::default(),
             repository: None,
+            advice: None,
         }
     }
 

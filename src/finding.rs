@@ -61,6 +61,24 @@ pub struct Finding {
     /// The repository it was found in, as `audit` was given it (local path or URL);
     /// `None` outside `audit` and `merge`.
     pub repository: Option<String>,
+    /// Code advice carried from a report read back (`merge`: its lines are masked, so the
+    /// advice cannot be derived again); `None` when it is derived from the line.
+    pub advice: Option<Advice>,
+}
+
+/// What to change in the code for one finding, beside rotating the credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Advice {
+    /// `python`, `go`, ..., `kubernetes`, `dotenv`.
+    pub language: std::borrow::Cow<'static, str>,
+    /// The environment variable to read (from the assignment's name, else the rule's id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variable: Option<String>,
+    /// The expression to put in place of the literal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<String>,
+    /// One sentence for people.
+    pub text: String,
 }
 
 /// Is the credential live, by its provider's answer?

@@ -11,33 +11,27 @@ pub mod lang;
 pub mod plan;
 pub mod site;
 
+pub use crate::finding::Advice;
 use crate::finding::Finding;
 use lang::Lang;
-use serde::Serialize;
 use std::path::Path;
 
-/// What to change in the code for one finding, beside rotating the credential.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Advice {
-    /// `python`, `go`, ..., `kubernetes`, `dotenv`.
-    pub language: &'static str,
-    /// The environment variable to read (from the assignment's name, else the rule's id).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub variable: Option<String>,
-    /// The expression to put in place of the literal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replacement: Option<String>,
-    /// One sentence for people.
-    pub text: String,
+/// Advice for finding `f`, when its file is of a kind with a better place for the value:
+/// the advice it carries (read back from a report, whose lines are masked), else derived
+/// from its line. Never contains the secret: only the line's names and the language's
+/// lookup.
+pub fn advice(f: &Finding) -> Option<Advice> {
+    if f.advice.is_some() {
+        return f.advice.clone();
+    }
+    derive(f)
 }
 
-/// Advice for finding `f`, when its file is of a kind with a better place for the value.
-/// Never contains the secret: only the line's names and the language's lookup.
-pub fn advice(f: &Finding) -> Option<Advice> {
+fn derive(f: &Finding) -> Option<Advice> {
     let file = f.path.rsplit(['/', '!']).next().unwrap_or(&f.path);
     if file == ".env" || file.starts_with(".env.") && !file.ends_with(".example") {
         return Some(Advice {
-            language: "dotenv",
+            language: "dotenv".into(),
             variable: None,
             replacement: None,
             text: format!(
@@ -50,7 +44,7 @@ pub fn advice(f: &Finding) -> Option<Advice> {
     let lang = Lang::of(&f.path, &f.tags)?;
     if lang == Lang::KubernetesSecret {
         return Some(Advice {
-            language: lang.name(),
+            language: lang.name().into(),
             variable: None,
             replacement: None,
             text: "base64 in a Secret is encoding, not encryption: commit it encrypted \
@@ -71,7 +65,7 @@ pub fn advice(f: &Finding) -> Option<Advice> {
         format!("read it from the environment instead, e.g. {expr}")
     };
     Some(Advice {
-        language: lang.name(),
+        language: lang.name().into(),
         variable: Some(var),
         replacement: Some(expr),
         text,
@@ -123,6 +117,7 @@ pub(crate) mod testing {
             present_at_head: None,
             remediation: Default::default(),
             repository: None,
+            advice: None,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! line that is not JSON, is an error naming the file and line.
 
 use super::context::Note;
-use crate::finding::{CommitInfo, Finding, Occurrence, Verification, VerifyStatus};
+use crate::finding::{Advice, CommitInfo, Finding, Occurrence, Verification, VerifyStatus};
 use crate::rules::{Confidence, Remediation, Severity};
 use anyhow::{anyhow, bail, Result};
 use serde_json::Value;
@@ -121,6 +121,14 @@ fn finding(v: &Value) -> Result<Finding> {
             impact: text("impact"),
         },
         repository: s("repository"),
+        advice: rem.get("fix").and_then(|a| {
+            Some(Advice {
+                language: a["language"].as_str()?.to_string().into(),
+                variable: a["variable"].as_str().map(str::to_string),
+                replacement: a["replacement"].as_str().map(str::to_string),
+                text: a["text"].as_str()?.to_string(),
+            })
+        }),
     })
 }
 
@@ -130,7 +138,7 @@ mod tests {
 
     #[test]
     fn lines_and_arrays_and_errors_name_the_place() {
-        let line = r#"{"rule_id":"r","description":"d","path":"a.py","line":3,"column":2,"end_line":3,"end_column":9,"secret":"sk_l****","match":"k = sk_l****","entropy":4.1,"fingerprint":"ff","confidence":"high","severity":"critical","tags":["x"],"repository":"git@h:o/r.git","remediation":{"rotate":"Roll it","impact":"All"}}"#;
+        let line = r#"{"rule_id":"r","description":"d","path":"a.py","line":3,"column":2,"end_line":3,"end_column":9,"secret":"sk_l****","match":"k = sk_l****","entropy":4.1,"fingerprint":"ff","confidence":"high","severity":"critical","tags":["x"],"repository":"git@h:o/r.git","remediation":{"rotate":"Roll it","impact":"All","fix":{"language":"python","variable":"KEY","replacement":"os.environ[\"KEY\"]","text":"read it from the environment"}}}"#;
         let mut p = Parsed::default();
         let text = format!("{line}\n{{\"kind\":\"summary\",\"repository\":\"x\"}}\n");
         parse("a.jsonl", &text, &mut p).unwrap();
@@ -140,6 +148,9 @@ mod tests {
         assert_eq!((f.line, f.column, f.confidence), (3, 2, Confidence::High));
         assert_eq!(f.repository.as_deref(), Some("git@h:o/r.git"));
         assert_eq!(f.remediation.rotate, "Roll it");
+        // The advice is carried, not derived again from the masked line.
+        let a = crate::fix::advice(f).unwrap();
+        assert_eq!(a.variable.as_deref(), Some("KEY"));
         parse("b.json", &format!("[{line}]"), &mut p).unwrap();
         assert_eq!(p.findings.len(), 2);
         let err = parse("c.jsonl", "{}\nnot json\n", &mut p)

@@ -193,6 +193,7 @@ impl Detector {
                     present_at_head: None,
                     remediation: rule.remediation(),
                     repository: None,
+                    advice: None,
                 });
             }
         }

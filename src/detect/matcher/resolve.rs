@@ -398,6 +398,7 @@ pub fn emit(rules: &[Rule], t: &Target, scratch: &mut Scratch, out: &mut Vec<Fin
             present_at_head: None,
             remediation: rule.remediation(),
             repository: None,
+            advice: None,
         });
     }
 }
