@@ -8,6 +8,7 @@
 //! from, and what they may do. [`cli`] turns the command line into settings and [`cmd`] runs one
 //! subcommand each; `main.rs` only calls [`cli::main`].
 
+pub mod atomic;
 pub mod baseline;
 pub mod cli;
 pub mod cmd;

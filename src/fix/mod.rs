@@ -72,7 +72,7 @@ fn derive(f: &Finding) -> Option<Advice> {
     })
 }
 
-/// Writes `bytes` to `path` atomically (see [`crate::report::write_atomic`]), with `mode`
+/// Writes `bytes` to `path` atomically (see [`crate::atomic::write`]), with `mode`
 /// if given, else the mode `path` has now (a new file: 0600, the temporary file's).
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Result<()> {
     #[cfg(unix)]
@@ -80,7 +80,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Re
         use std::os::unix::fs::PermissionsExt;
         std::fs::metadata(path).ok().map(|m| m.permissions().mode())
     });
-    crate::report::write_atomic_mode(path, bytes, mode)
+    crate::atomic::write(path, bytes, mode)
 }
 
 /// A finding of `secret` in `text` (its first line holding it), for the unit tests.

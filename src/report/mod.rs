@@ -51,30 +51,5 @@ pub fn write(
 /// so a reader never sees half a report and a failed run never truncates the old one. The
 /// file gets the temporary file's mode (0600 on Unix).
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
-    write_atomic_mode(path, bytes, None)
-}
-
-/// [`write_atomic`], the file then given `mode` (Unix permission bits) when there is one.
-pub fn write_atomic_mode(
-    path: &std::path::Path,
-    bytes: &[u8],
-    mode: Option<u32>,
-) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    #[cfg(unix)]
-    if let Some(m) = mode {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(m & 0o7777))?;
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::atomic::write(path, bytes, None)
 }

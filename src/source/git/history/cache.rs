@@ -185,7 +185,7 @@ impl Store {
         };
         let body = serde_json::to_string(&r)?;
         let sum = crate::finding::hex(&Sha256::digest(body.as_bytes()));
-        crate::report::write_atomic(&self.path, format!("{body}\n{sum}\n").as_bytes())?;
+        crate::atomic::write(&self.path, format!("{body}\n{sum}\n").as_bytes(), None)?;
         Ok(())
     }
 }
