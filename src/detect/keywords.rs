@@ -32,7 +32,7 @@ pub struct Hit {
 
 pub enum Keywords {
     /// Fast to search, slower to build: for trees and histories.
-    Dfa(dfa::DFA),
+    Dfa(Table),
     /// Nothing to build: for a handful of small inputs (a pre-commit hook).
     Prefixes(Prefixes),
 }
@@ -196,14 +196,13 @@ impl Keywords {
     /// `patterns` must be non-empty and lower-case; `large` for trees and histories.
     pub fn new<P: AsRef<[u8]>>(patterns: &[P], large: bool) -> Keywords {
         if large {
-            Keywords::Dfa(
-                dfa::Builder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .prefilter(false)
-                    .build(patterns)
-                    .expect("keyword DFA"),
-            )
+            let dfa = dfa::Builder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .prefilter(false)
+                .build(patterns)
+                .expect("keyword DFA");
+            Keywords::Dfa(Table::new(&dfa, patterns))
         } else {
             Keywords::Prefixes(Prefixes::new(patterns))
         }
@@ -213,83 +212,213 @@ impl Keywords {
     pub fn find_all(&self, data: &[u8], out: &mut Vec<Hit>) {
         out.clear();
         match self {
-            Keywords::Dfa(a) => search(a, data, out),
+            Keywords::Dfa(t) => t.search(data, out),
             Keywords::Prefixes(p) => p.search(data, out),
         }
         out.sort_unstable();
     }
 }
 
-fn search<A: Automaton>(a: &A, data: &[u8], out: &mut Vec<Hit>) {
-    let Ok(start) = a.start_state(Anchored::No) else {
-        return;
-    };
-    let longest = a.max_pattern_len();
-    if data.len() < INTERLEAVE_MIN || longest == 0 {
-        single(a, start, data, 0, 0, data.len(), out, &mut NO_HIT.clone());
-        return;
+/// The keyword DFA as a flat table, copied out of the crate's DFA once: states renumbered so
+/// that a state's id is its row's offset (no multiplication), every match state after every
+/// other (one comparison tells a match), and a transition is `trans[state + class[byte]]`
+/// with no bounds check in the loop (every entry is a valid row offset, checked when built).
+pub struct Table {
+    trans: Vec<u32>,
+    classes: [u8; 256],
+    start: u32,
+    /// Row offsets at or above this are match states.
+    first_match: u32,
+    /// Per match state (by `(id - first_match) >> shift`): its range in `matches`.
+    match_ranges: Vec<(u32, u32)>,
+    /// (keyword, keyword length) for every match of every match state.
+    matches: Vec<(u32, u32)>,
+    shift: u32,
+    longest: usize,
+}
+
+impl Table {
+    fn new<P: AsRef<[u8]>>(a: &dfa::DFA, patterns: &[P]) -> Table {
+        // Bytes that occur in no keyword (either case) all lead where any other such byte
+        // leads: they share class 0. Each other byte has a class, shared by its two cases.
+        let mut classes = [0u8; 256];
+        let mut reps = vec![0u8];
+        for p in patterns {
+            for &b in p.as_ref() {
+                let b = b.to_ascii_lowercase();
+                if classes[b as usize] == 0 {
+                    classes[b as usize] = reps.len() as u8;
+                    classes[b.to_ascii_uppercase() as usize] = reps.len() as u8;
+                    reps.push(b);
+                }
+            }
+        }
+        if let Some(b) = (0..=255u8).find(|&b| classes[b as usize] == 0) {
+            reps[0] = b;
+        }
+        // The states, breadth first from the start state; `ids` maps the crate's state id
+        // (an offset into its own table) to ours.
+        let start = a.start_state(Anchored::No).expect("unanchored start");
+        let mut ids: Vec<u32> = Vec::new();
+        let mut id_of = |s: StateID, order: &mut Vec<StateID>| -> u32 {
+            let k = s.as_usize();
+            if k >= ids.len() {
+                ids.resize(k + 1, u32::MAX);
+            }
+            if ids[k] == u32::MAX {
+                ids[k] = order.len() as u32;
+                order.push(s);
+            }
+            ids[k]
+        };
+        let mut order = Vec::new();
+        id_of(start, &mut order);
+        let mut next: Vec<u32> = Vec::new();
+        let mut i = 0;
+        while i < order.len() {
+            let s = order[i];
+            for &r in &reps {
+                let t = a.next_state(Anchored::No, s, r);
+                next.push(id_of(t, &mut order));
+            }
+            i += 1;
+        }
+        let stride = reps.len().next_power_of_two();
+        let shift = stride.trailing_zeros();
+        // Non-match states first, then match states; the start state stays first.
+        let is_match = |s: StateID| a.is_match(s);
+        let mut renum: Vec<usize> = (0..order.len()).collect();
+        renum.sort_by_key(|&k| (is_match(order[k]), k));
+        let mut row = vec![0u32; order.len()];
+        for (new, &old) in renum.iter().enumerate() {
+            row[old] = (new << shift) as u32;
+        }
+        let first_match = renum
+            .iter()
+            .position(|&k| is_match(order[k]))
+            .map_or(u32::MAX, |n| (n << shift) as u32);
+        let mut trans = vec![0u32; order.len() << shift];
+        let mut match_ranges = Vec::new();
+        let mut matches = Vec::new();
+        for (new, &old) in renum.iter().enumerate() {
+            for c in 0..reps.len() {
+                trans[(new << shift) + c] = row[next[old * reps.len() + c] as usize];
+            }
+            let s = order[old];
+            if is_match(s) {
+                let from = matches.len() as u32;
+                for m in 0..a.match_len(s) {
+                    let pid = a.match_pattern(s, m);
+                    matches.push((pid.as_u32(), a.pattern_len(pid) as u32));
+                }
+                match_ranges.push((from, matches.len() as u32));
+            }
+        }
+        Table {
+            trans,
+            classes,
+            start: row[0],
+            first_match,
+            match_ranges,
+            matches,
+            shift,
+            longest: a.max_pattern_len(),
+        }
     }
-    // Stream c owns matches ending in [bounds[c], bounds[c + 1]); it starts `longest - 1`
-    // bytes early so that a match straddling the boundary is seen whole.
-    let len = data.len() / STREAMS;
-    let warm = longest - 1;
-    let mut bounds = [0usize; STREAMS + 1];
-    for (c, b) in bounds.iter_mut().enumerate() {
-        *b = (c * len).min(data.len());
+
+    #[inline(always)]
+    fn next(&self, s: u32, b: u8) -> u32 {
+        let i = s as usize + self.classes[b as usize] as usize;
+        debug_assert!(i < self.trans.len());
+        // SAFETY: `s` is a row offset (the start state or an entry of `trans`, all of which
+        // are row offsets by construction) and a class is below the stride.
+        unsafe { *self.trans.get_unchecked(i) }
     }
-    bounds[STREAMS] = data.len();
-    let mut pos = [0usize; STREAMS];
-    for c in 1..STREAMS {
-        pos[c] = bounds[c].saturating_sub(warm);
-    }
-    let mut st = [start; STREAMS];
-    let mut last = [NO_HIT; STREAMS];
-    // Lockstep: every stream has at least `len` bytes to go.
-    for _ in 0..len {
-        for c in 0..STREAMS {
-            let p = pos[c];
-            // SAFETY: p < bounds[c + 1] <= data.len(): stream c has len + (warm or 0)
-            // bytes and the loop runs len steps.
-            let b = unsafe { *data.get_unchecked(p) };
-            let s = a.next_state(Anchored::No, st[c], b);
-            st[c] = s;
-            pos[c] = p + 1;
-            if a.is_special(s) && a.is_match(s) && p >= bounds[c] {
-                report(a, s, p + 1, data, out, &mut last[c]);
+
+    fn search(&self, data: &[u8], out: &mut Vec<Hit>) {
+        if data.len() < INTERLEAVE_MIN || self.longest == 0 {
+            let mut last = NO_HIT;
+            let mut s = self.start;
+            for (p, &b) in data.iter().enumerate() {
+                s = self.next(s, b);
+                if s >= self.first_match {
+                    self.report(s, p + 1, data, out, &mut last);
+                }
+            }
+            return;
+        }
+        // Stream c owns matches ending in [bounds[c], bounds[c + 1]); it starts `longest - 1`
+        // bytes early so that a match straddling the boundary is seen whole.
+        let len = data.len() / STREAMS;
+        let warm = self.longest - 1;
+        let mut bounds = [0usize; STREAMS + 1];
+        for (c, b) in bounds.iter_mut().enumerate() {
+            *b = c * len;
+        }
+        bounds[STREAMS] = data.len();
+        let mut base = [0usize; STREAMS];
+        for c in 1..STREAMS {
+            base[c] = bounds[c].saturating_sub(warm);
+        }
+        let mut last = [NO_HIT; STREAMS];
+        let (mut s0, mut s1, mut s2, mut s3) = (self.start, self.start, self.start, self.start);
+        let (b0, b1, b2, b3) = (base[0], base[1], base[2], base[3]);
+        // Lockstep: every stream has at least `len` bytes to go. Four states in registers
+        // keep four table loads in flight (eight spill and run slower).
+        for i in 0..len {
+            // SAFETY: base[c] + i < bounds[c + 1] <= data.len(): stream c has
+            // len + (warm or 0) bytes and the loop runs len steps.
+            let (c0, c1, c2, c3) = unsafe {
+                (
+                    *data.get_unchecked(b0 + i),
+                    *data.get_unchecked(b1 + i),
+                    *data.get_unchecked(b2 + i),
+                    *data.get_unchecked(b3 + i),
+                )
+            };
+            s0 = self.next(s0, c0);
+            s1 = self.next(s1, c1);
+            s2 = self.next(s2, c2);
+            s3 = self.next(s3, c3);
+            if s0.max(s1).max(s2.max(s3)) >= self.first_match {
+                for (c, s) in [s0, s1, s2, s3].into_iter().enumerate() {
+                    let p = base[c] + i;
+                    if s >= self.first_match && p >= bounds[c] {
+                        self.report(s, p + 1, data, out, &mut last[c]);
+                    }
+                }
+            }
+        }
+        let st = [s0, s1, s2, s3];
+        // Tails: each stream finishes its own range.
+        for (c, mut s) in st.into_iter().enumerate() {
+            for p in base[c] + len..bounds[c + 1] {
+                s = self.next(s, data[p]);
+                if s >= self.first_match && p >= bounds[c] {
+                    self.report(s, p + 1, data, out, &mut last[c]);
+                }
             }
         }
     }
-    // Tails: each stream finishes its own range.
-    for c in 0..STREAMS {
-        single(
-            a,
-            st[c],
-            data,
-            pos[c],
-            bounds[c],
-            bounds[c + 1],
-            out,
-            &mut last[c],
-        );
-    }
-}
 
-/// Searches `data[from..to]` starting in state `s`, reporting matches ending after `owned`.
-#[allow(clippy::too_many_arguments)]
-fn single<A: Automaton>(
-    a: &A,
-    mut s: StateID,
-    data: &[u8],
-    from: usize,
-    owned: usize,
-    to: usize,
-    out: &mut Vec<Hit>,
-    last: &mut Hit,
-) {
-    for (p, &b) in data.iter().enumerate().take(to).skip(from) {
-        s = a.next_state(Anchored::No, s, b);
-        if a.is_special(s) && a.is_match(s) && p >= owned {
-            report(a, s, p + 1, data, out, last);
+    fn report(&self, s: u32, end: usize, data: &[u8], out: &mut Vec<Hit>, last: &mut Hit) {
+        let (from, to) = self.match_ranges[((s - self.first_match) >> self.shift) as usize];
+        for &(k, len) in &self.matches[from as usize..to as usize] {
+            let start = end - len as usize;
+            // A keyword repeating within a few bytes of its previous occurrence in this
+            // stream, on the same line (`xxxx` in a megabyte of `x`, `keykeykey...`), adds
+            // nothing: the same rules, a window the previous hit's window already covers.
+            // Dropping it keeps hostile input from producing a hit per byte.
+            if is_repeat(last, k, start, data) {
+                continue;
+            }
+            let hit = Hit {
+                start,
+                end,
+                keyword: k,
+            };
+            *last = hit;
+            out.push(hit);
         }
     }
 }
@@ -311,34 +440,6 @@ fn is_repeat(last: &Hit, k: u32, start: usize, data: &[u8]) -> bool {
         && start > last.start
         && start < last.end + 64
         && memchr::memchr(b'\n', &data[last.start..start]).is_none()
-}
-
-fn report<A: Automaton>(
-    a: &A,
-    s: StateID,
-    end: usize,
-    data: &[u8],
-    out: &mut Vec<Hit>,
-    last: &mut Hit,
-) {
-    for i in 0..a.match_len(s) {
-        let pid = a.match_pattern(s, i);
-        let start = end - a.pattern_len(pid);
-        // A keyword repeating within a few bytes of its previous occurrence in this stream,
-        // on the same line (`xxxx` in a megabyte of `x`, `keykeykey...`), adds nothing: the
-        // same rules, a window the previous hit's window already covers. Dropping it keeps
-        // hostile input from producing a hit per byte.
-        if is_repeat(last, pid.as_u32(), start, data) {
-            continue;
-        }
-        let hit = Hit {
-            start,
-            end,
-            keyword: pid.as_u32(),
-        };
-        *last = hit;
-        out.push(hit);
-    }
 }
 
 #[cfg(test)]

@@ -110,8 +110,8 @@ impl Pattern {
 
     /// The compiled regex, compiling it on first use; `Err` if it cannot be compiled.
     ///
-    /// Built with regex-automata's meta engine. By default with everything it offers (the
-    /// lazy DFA, the one-pass DFA, literal prefilters): a tree or a history scan runs some
+    /// Built with regex-automata's meta engine. By default with the lazy DFA and literal
+    /// prefilters (not the one-pass DFA, which only anchored searches use): a tree or a history scan runs some
     /// rules over whole files, where a prefilter finds `-----BEGIN` in a few instructions a
     /// byte (without it, the lazy DFA took 354 million instructions instead of 48 million on
     /// a 105 MiB tree). With [`prefer_cheap_builds`], none of those: the PikeVM and the
@@ -126,7 +126,8 @@ impl Pattern {
                     .configure(
                         meta::Config::new()
                             .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
-                            .onepass(!cheap)
+                            // The one-pass DFA serves anchored searches only, and these are not.
+                            .onepass(false)
                             .auto_prefilter(!cheap)
                             .hybrid(!cheap),
                     )

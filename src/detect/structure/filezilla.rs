@@ -9,6 +9,7 @@
 
 use super::common::{field, file_name};
 use super::field::{Extractor, Field, FieldKind};
+use super::lines_common::ends_with_ic;
 use super::xml::{self, Text};
 use crate::rules::Confidence;
 
@@ -16,10 +17,10 @@ pub struct FileZilla;
 
 impl Extractor for FileZilla {
     fn applies(&self, path: &str, data: &[u8]) -> bool {
-        let name = file_name(path).to_ascii_lowercase();
-        name == "sitemanager.xml"
-            || name == "recentservers.xml"
-            || (name.ends_with(".xml")
+        let name = file_name(path);
+        name.eq_ignore_ascii_case("sitemanager.xml")
+            || name.eq_ignore_ascii_case("recentservers.xml")
+            || (ends_with_ic(name, ".xml")
                 && memchr::memmem::find(&data[..data.len().min(512)], b"<FileZilla3").is_some())
     }
 

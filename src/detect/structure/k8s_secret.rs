@@ -41,9 +41,12 @@ fn is_secret_kind(data: &[u8]) -> bool {
 
 impl Extractor for K8sSecret {
     fn applies(&self, path: &str, data: &[u8]) -> bool {
-        let name = super::common::file_name(path).to_ascii_lowercase();
+        let name = super::common::file_name(path);
         let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-        matches!(ext, "yaml" | "yml" | "tpl" | "") && is_secret_kind(data)
+        ["yaml", "yml", "tpl", ""]
+            .iter()
+            .any(|e| e.eq_ignore_ascii_case(ext))
+            && is_secret_kind(data)
     }
 
     fn extract(&self, _path: &str, data: &[u8], out: &mut Vec<Field>) {

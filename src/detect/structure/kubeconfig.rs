@@ -16,6 +16,7 @@ use super::common::{
     self, classify_key, file_name, host_of, is_reference, path_ends_with, KeyClass,
 };
 use super::field::{Extractor, Field, FieldKind};
+use super::lines_common::extension;
 use super::yaml::{self, YamlKey, YamlValue};
 use crate::rules::Confidence;
 
@@ -48,12 +49,11 @@ impl Extractor for Kubeconfig {
             return true;
         }
         // Any other name: a YAML-like file (never source code that quotes a kubeconfig).
-        let lower = name.to_ascii_lowercase();
-        let ext = match lower.rsplit_once('.') {
-            Some((stem, e)) if !stem.is_empty() => e,
-            _ => "",
-        };
-        matches!(ext, "" | "yaml" | "yml" | "conf" | "cfg" | "config") && is_kubeconfig(data)
+        let ext = extension(name);
+        ["", "yaml", "yml", "conf", "cfg", "config"]
+            .iter()
+            .any(|e| e.eq_ignore_ascii_case(ext))
+            && is_kubeconfig(data)
     }
 
     fn extract(&self, _path: &str, data: &[u8], out: &mut Vec<Field>) {

@@ -26,6 +26,13 @@ const COPY_SUFFIXES: &[&str] = &[
 /// `path` without one trailing template or backup suffix (`.pgpass.example` is read as a
 /// `.pgpass`).
 pub fn subject(path: &str) -> &str {
+    // Every suffix ends in one of these bytes: most paths are passed over by this test.
+    if !matches!(
+        path.as_bytes().last(),
+        Some(b'e' | b't' | b'l' | b'g' | b'd' | b'k' | b'~')
+    ) {
+        return path;
+    }
     for s in COPY_SUFFIXES {
         if let Some(p) = path.strip_suffix(s) {
             if !p.is_empty() && !p.ends_with('/') {
@@ -61,7 +68,28 @@ pub fn ends_with_path(path: &str, tail: &str) -> bool {
 
 /// Is one of the directories of `path` (not its file name) named `dir`?
 pub fn has_dir(path: &str, dir: &str) -> bool {
-    path.split('/').rev().skip(1).any(|d| d == dir)
+    // Each `/` ends a directory: compare the segment before it (no searcher to build).
+    let p = path.as_bytes();
+    let mut start = 0;
+    memchr::memchr_iter(b'/', p).any(|slash| {
+        let seg = &p[start..slash];
+        start = slash + 1;
+        seg == dir.as_bytes()
+    })
+}
+
+/// Does `name` end with `suffix`, ignoring ASCII case (`suffix` lower-case)?
+pub fn ends_with_ic(name: &str, suffix: &str) -> bool {
+    name.len() >= suffix.len()
+        && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
+/// The extension of a file name (after its last `.`, not a leading one), or "".
+pub fn extension(name: &str) -> &str {
+    match name.rsplit_once('.') {
+        Some((stem, e)) if !stem.is_empty() => e,
+        _ => "",
+    }
 }
 
 /// ASCII case-insensitive equality.
@@ -429,6 +457,18 @@ pub fn url_host(data: &[u8], start: usize, end: usize) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_quick_test_in_subject_knows_every_suffix() {
+        for suffix in COPY_SUFFIXES {
+            let p = format!("dir/.pgpass{suffix}");
+            assert_eq!(subject(&p), "dir/.pgpass", "{suffix}");
+        }
+        assert!(has_dir("a/.mutt/x", ".mutt") && has_dir(".mutt/x", ".mutt"));
+        assert!(!has_dir("a/.mutt", ".mutt") && !has_dir("a/x.mutt/y", ".mutt"));
+        assert!(!has_dir("a/.mutts/y", ".mutt"));
+        assert!(ends_with_ic("A.PPK", ".ppk") && !ends_with_ic("ppk", ".ppk"));
+    }
+
     use super::*;
 
     #[test]

@@ -17,7 +17,7 @@
 //! recognisable alone.
 
 use super::field::{Extractor, Field, FieldKind};
-use super::lines_common::{field, file_name, has_dir, string, subject};
+use super::lines_common::{ends_with_ic, field, file_name, has_dir, string, subject};
 use super::text;
 use crate::rules::Confidence;
 
@@ -40,22 +40,24 @@ const CRED_NAMES: &[&str] = &[
 const BEGIN: &[u8] = b"-----BEGIN OpenVPN ";
 const END: &[u8] = b"-----END OpenVPN ";
 
+/// `n` is a file name in any case.
 fn is_cred_name(n: &str) -> bool {
-    CRED_NAMES.contains(&n) || (n.ends_with(".auth") && n.len() > 5)
+    CRED_NAMES.iter().any(|c| c.eq_ignore_ascii_case(n))
+        || (ends_with_ic(n, ".auth") && n.len() > 5)
 }
 
 fn is_config(path: &str, data: &[u8]) -> bool {
-    let n = file_name(subject(path)).to_ascii_lowercase();
-    n.ends_with(".ovpn")
-        || (n.ends_with(".conf") && has_dir(path, "openvpn") && !is_cred_name(&n))
-        || (n.ends_with(".key")
+    let n = file_name(subject(path));
+    ends_with_ic(n, ".ovpn")
+        || (ends_with_ic(n, ".conf") && has_dir(path, "openvpn") && !is_cred_name(n))
+        || (ends_with_ic(n, ".key")
             && memchr::memmem::find(&data[..data.len().min(4096)], BEGIN).is_some())
 }
 
 impl Extractor for OpenVpn {
     fn applies(&self, path: &str, data: &[u8]) -> bool {
         is_config(path, data)
-            || (is_cred_name(&file_name(subject(path)).to_ascii_lowercase())
+            || (is_cred_name(file_name(subject(path)))
                 && data.len() <= 4096
                 && cred_lines(data).is_some())
     }

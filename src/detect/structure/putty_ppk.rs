@@ -11,7 +11,7 @@
 //! documentation snippet) yields nothing.
 
 use super::field::{Extractor, Field, FieldKind};
-use super::lines_common::file_name;
+use super::lines_common::{ends_with_ic, file_name};
 use super::text;
 use crate::rules::Confidence;
 
@@ -21,7 +21,7 @@ const MAGIC: &[u8] = b"PuTTY-User-Key-File-";
 
 impl Extractor for PuttyPpk {
     fn applies(&self, path: &str, data: &[u8]) -> bool {
-        file_name(path).to_ascii_lowercase().ends_with(".ppk")
+        ends_with_ic(file_name(path), ".ppk")
             || data
                 .strip_prefix(b"\xef\xbb\xbf")
                 .unwrap_or(data)

@@ -15,6 +15,9 @@ pub struct RailsMasterKey;
 impl Extractor for RailsMasterKey {
     fn applies(&self, path: &str, _data: &[u8]) -> bool {
         let p = subject(path);
+        if !p.ends_with(".key") {
+            return false;
+        }
         let mut parts = p.rsplit('/');
         let (Some(file), Some(dir)) = (parts.next(), parts.next()) else {
             return false;

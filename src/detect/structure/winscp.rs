@@ -15,7 +15,7 @@
 //! The field is the obfuscated value; its value is the password, encoding `winscp`.
 
 use super::field::{Extractor, Field, FieldKind};
-use super::lines_common::{contains_within, eq_ic, field, file_name, ini, Entry};
+use super::lines_common::{contains_within, ends_with_ic, eq_ic, field, file_name, ini, Entry};
 use super::text;
 use crate::rules::Confidence;
 
@@ -23,9 +23,10 @@ pub struct WinScp;
 
 impl Extractor for WinScp {
     fn applies(&self, path: &str, data: &[u8]) -> bool {
-        let n = file_name(path).to_ascii_lowercase();
-        n == "winscp.ini"
-            || (n.ends_with(".reg") && contains_within(data, b"\\WinSCP 2\\Sessions\\", 1 << 20))
+        let n = file_name(path);
+        n.eq_ignore_ascii_case("winscp.ini")
+            || (ends_with_ic(n, ".reg")
+                && contains_within(data, b"\\WinSCP 2\\Sessions\\", 1 << 20))
     }
 
     fn extract(&self, _path: &str, data: &[u8], out: &mut Vec<Field>) {
