@@ -36,6 +36,10 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if (b[0] == b'<' && b[b.len() - 1] == b'>') || (b[0] == b'[' && b[b.len() - 1] == b']') {
         return true;
     }
+    // The same `<token>`, HTML-escaped (`&lt;password&gt;`).
+    if t.len() > 8 && t.starts_with("&lt;") && t.ends_with("&gt;") {
+        return true;
+    }
     // `{name}` templates and `{...}` encrypted values (Maven's settings-security scheme).
     if b.len() > 2 && b[0] == b'{' && b[b.len() - 1] == b'}' {
         return true;
@@ -298,6 +302,15 @@ pub fn looks_like_password(secret: &[u8], quoted: bool, path: &str) -> bool {
     {
         return false;
     }
+    // A CSS selector (`#add-password`) or an AWS ARN names something; it is not a secret.
+    if s.starts_with("arn:")
+        || s.starts_with('#')
+            && s[1..]
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
+    {
+        return false;
+    }
     let numeric = |t: &str| {
         let t = t.trim_start_matches(['^', '~', 'v', '>', '<', '=']);
         t.bytes()
@@ -361,6 +374,15 @@ mod tests {
 
     #[test]
     fn placeholders() {
+        assert!(!looks_like_password(b"#add-password", true, "a.js"));
+        assert!(!looks_like_password(
+            b"arn:aws:iam::aws:policy/IAMUserChangePassword",
+            true,
+            "a.js"
+        ));
+        assert!(looks_like_password(b"#Kq7wzR81x!", true, "a.js"));
+        assert!(is_placeholder(b"&lt;YOURPASSWORD&gt;"));
+        assert!(!is_placeholder(b"&lt;Kq7wzR81"));
         for p in [
             "${API_KEY}",
             "$API_KEY",

@@ -125,6 +125,7 @@ pub fn is_config_path(path: &str) -> bool {
         "npmrc",
         "pypirc",
         "tfvars",
+        "tf",
         "hcl",
         "plist",
         "xml",

@@ -14,6 +14,7 @@
 //! code low. The structural gate (`resolve::judge_field`) then drops placeholders, defaults
 //! and values in examples or documentation, as for every structure rule.
 
+pub mod blocks;
 pub mod names;
 pub mod parse;
 pub mod shapes;
@@ -157,7 +158,8 @@ impl Assignments {
         };
         match (self.want, class) {
             (Want::Passwords, NameClass::Password) => {
-                if !literal && is_expression(v) {
+                // Punctuation alone (`,.:-@*?!`) is a separator list or a mask, not a password.
+                if !literal && is_expression(v) || !v.iter().any(u8::is_ascii_alphanumeric) {
                     return;
                 }
                 // A sentence is a message or a description, not a password (a password of
@@ -391,6 +393,11 @@ impl Extractor for Assignments {
                     }
                     self.judge(data, p, kind, comment, out);
                 }
+                if !comment {
+                    if let Some(p) = blocks::variable_default(data, ls, le, &mut toks) {
+                        self.judge(data, &p, kind, false, out);
+                    }
+                }
             }
         }
     }
@@ -436,6 +443,19 @@ mod tests {
             "<add key=\"ClearTextPassword\" value=\"hal+9ooo_da!sY\" />",
         );
         assert_eq!(f.len(), 1, "{f:?}");
+    }
+
+    #[test]
+    fn terraform_variable_defaults_are_named_by_the_variable() {
+        let tf = "variable \"db_password\" {\n  type = string\n  default = \"Kq7wzR81xLm2\"\n}\n\
+                  variable \"region\" {\n  default = \"eu-west-1\"\n}\n";
+        assert_eq!(
+            found(&PASSWORDS, "main.tf", tf),
+            vec![("Kq7wzR81xLm2".into(), Confidence::Medium)]
+        );
+        assert!(found(&SECRETS, "main.tf", tf).is_empty());
+        // Punctuation alone is not a password.
+        assert!(found(&PASSWORDS, "a.yaml", "password: ',.:-@*?!'\n").is_empty());
     }
 
     #[test]
