@@ -208,14 +208,15 @@ impl Keywords {
         }
     }
 
-    /// Appends every keyword occurrence in `data` to `out`, sorted by start.
+    /// Every keyword occurrence in `data`, into `out`: in the order of their ends (the
+    /// automaton's) or of their starts (the prefixes'). Either way a hit starts at most the
+    /// longest keyword's length before an earlier one; a line's hits are together.
     pub fn find_all(&self, data: &[u8], out: &mut Vec<Hit>) {
         out.clear();
         match self {
             Keywords::Dfa(t) => t.search(data, out),
             Keywords::Prefixes(p) => p.search(data, out),
         }
-        out.sort_unstable();
     }
 }
 
@@ -361,6 +362,7 @@ impl Table {
             base[c] = bounds[c].saturating_sub(warm);
         }
         let mut last = [NO_HIT; STREAMS];
+        let mut later: [Vec<Hit>; STREAMS - 1] = Default::default();
         let (mut s0, mut s1, mut s2, mut s3) = (self.start, self.start, self.start, self.start);
         let (b0, b1, b2, b3) = (base[0], base[1], base[2], base[3]);
         // Lockstep: every stream has at least `len` bytes to go. Four states in registers
@@ -384,20 +386,26 @@ impl Table {
                 for (c, s) in [s0, s1, s2, s3].into_iter().enumerate() {
                     let p = base[c] + i;
                     if s >= self.first_match && p >= bounds[c] {
-                        self.report(s, p + 1, data, out, &mut last[c]);
+                        let dst = if c == 0 { &mut *out } else { &mut later[c - 1] };
+                        self.report(s, p + 1, data, dst, &mut last[c]);
                     }
                 }
             }
         }
         let st = [s0, s1, s2, s3];
-        // Tails: each stream finishes its own range.
-        for (c, mut s) in st.into_iter().enumerate() {
+        // Tails: each stream finishes its own range (stream 0's ends with the lockstep).
+        for (c, mut s) in st.into_iter().enumerate().skip(1) {
             for p in base[c] + len..bounds[c + 1] {
                 s = self.next(s, data[p]);
                 if s >= self.first_match && p >= bounds[c] {
-                    self.report(s, p + 1, data, out, &mut last[c]);
+                    self.report(s, p + 1, data, &mut later[c - 1], &mut last[c]);
                 }
             }
+        }
+        // Each stream's hits are in the order of their ends, and the streams' ranges follow
+        // each other: one after the other, all are.
+        for part in &mut later {
+            out.append(part);
         }
     }
 
@@ -539,6 +547,12 @@ mod tests {
             let mut got = Vec::new();
             k.find_all(&data, &mut got);
             covered(&got, &naive(&pats, &data));
+            // In the order of their ends (the automaton) or starts (the prefixes).
+            let key = |h: &Hit| if large { h.end } else { h.start };
+            assert!(
+                got.windows(2).all(|w| key(&w[0]) <= key(&w[1])),
+                "large: {large}"
+            );
             k.find_all(&data[..1000], &mut got);
             covered(&got, &naive(&pats, &data[..1000]));
         }

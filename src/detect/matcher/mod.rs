@@ -292,8 +292,13 @@ impl Detector {
                         last = window(data, m.start, m.end);
                     }
                     let (ws, we) = last;
+                    // Hits come nearly in order (see `Keywords::find_all`): a window may
+                    // begin a little before the previous one.
                     match w.last_mut() {
-                        Some(prev) if ws <= prev.1 => prev.1 = prev.1.max(we),
+                        Some(prev) if ws <= prev.1 => {
+                            prev.0 = prev.0.min(ws);
+                            prev.1 = prev.1.max(we);
+                        }
                         _ => w.push((ws, we)),
                     }
                 }

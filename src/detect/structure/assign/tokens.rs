@@ -66,8 +66,20 @@ pub struct Token {
     pub end: usize,
 }
 
+/// Bytes of a word (letters, digits, `_ . - $ @`), by byte: the tokenizer's inner loop.
+static WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'$' | b'@');
+        i += 1;
+    }
+    t
+};
+
 fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'$' | b'@')
+    WORD[b as usize]
 }
 
 /// The end of a quoted string starting at `i` (on the quote), or the line's end.
@@ -110,6 +122,17 @@ fn operator(rest: &[u8]) -> Option<(usize, How)> {
         .map(|(op, how)| (op.len(), *how))
 }
 
+/// The end of the word starting at `i`: `a.=b` stops before the operator.
+fn word_end(line: &[u8], mut i: usize) -> usize {
+    while i < line.len() && is_word(line[i]) {
+        if line[i] == b'.' && line.get(i + 1) == Some(&b'=') {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 /// The tokens of `line`, whose first byte is at offset `base` of the file.
 pub fn tokens(line: &[u8], base: usize, out: &mut Vec<Token>) {
     out.clear();
@@ -123,6 +146,14 @@ pub fn tokens(line: &[u8], base: usize, out: &mut Vec<Token>) {
     };
     while i < line.len() {
         let c = line[i];
+        // Most bytes are in words or spaces: those first, without the operator tests (a
+        // word byte starts no operator but `.=`).
+        if is_word(c) && !(c == b'.' && line.get(i + 1) == Some(&b'=')) {
+            let s = i;
+            i = word_end(line, i);
+            push(out, Tok::Word, s, i);
+            continue;
+        }
         let rest = &line[i..];
         if c.is_ascii_whitespace() {
             i += 1;
@@ -161,16 +192,6 @@ pub fn tokens(line: &[u8], base: usize, out: &mut Vec<Token>) {
             let len = if c == b'/' { 2 } else { 1 };
             push(out, Tok::Gt, i, i + len);
             i += len;
-        } else if is_word(c) {
-            let s = i;
-            while i < line.len() && is_word(line[i]) {
-                // `a.=b`, `x-=1`: an operator, not part of the word.
-                if line[i] == b'.' && line.get(i + 1) == Some(&b'=') {
-                    break;
-                }
-                i += 1;
-            }
-            push(out, Tok::Word, s, i);
         } else {
             push(out, Tok::Other, i, i + 1);
             i += 1;
