@@ -177,14 +177,16 @@ fn value_after(
     let mut end = start
         + match ends {
             // An inline comment starts at ` #` or ` ;` (not `#` inside a value like `pa#ss`);
-            // another ` name=` after a space starts another pair (`role_id=x secret_id=y`).
+            // another ` name=` after a space starts another pair (`role_id=x secret_id=y`),
+            // unless the value is itself a list of them (`Server=db;User Id=sa;...`).
             Ends::Line => {
                 let comment = line
                     .windows(2)
                     .position(|w| w[0].is_ascii_whitespace() && matches!(w[1], b'#' | b';'))
                     .unwrap_or(line.len());
+                let list = |i: usize| line[..i].iter().any(|&b| b == b'=' || b == b';');
                 let next_pair = (1..comment).find(|&i| {
-                    line[i - 1].is_ascii_whitespace() && {
+                    line[i - 1].is_ascii_whitespace() && !list(i) && {
                         let w = line[i..]
                             .iter()
                             .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
@@ -375,7 +377,13 @@ pub fn pairs(
                 match close {
                     Some(c) => {
                         let c = k + 3 + c;
-                        if toks.get(c + 1).is_some_and(|w| word(w) == word(n))
+                        // An element holding markup (`<connectionStrings><add .../>`) is a
+                        // container: its children's attributes are the pairs.
+                        let markup = toks[k + 3..c]
+                            .iter()
+                            .any(|x| matches!(x.tok, Tok::Lt | Tok::Gt | Tok::LtSlash));
+                        if !markup
+                            && toks.get(c + 1).is_some_and(|w| word(w) == word(n))
                             && toks[c].start > g.end
                         {
                             out.push(Pair {
@@ -521,6 +529,25 @@ mod tests {
         pairs(data, 0, data.len(), Ends::Space, &mut buf, &mut out);
         let values: Vec<&[u8]> = out.iter().map(|p| &data[p.value.0..p.value.1]).collect();
         assert_eq!(values, vec![&b"app"[..], b"3f2a9c4e"]);
+        // A connection string's own pairs are one value.
+        assert_eq!(
+            first("DB=Server=db;User Id=sa;Password=k3y;", true).1,
+            "Server=db;User Id=sa;Password=k3y;"
+        );
+    }
+
+    #[test]
+    fn a_container_element_yields_its_childrens_attributes() {
+        let v = parse(
+            "<connectionStrings><add name=\"Db\" connectionString=\"Password=k3y;\" /></connectionStrings>",
+            true,
+        );
+        assert!(
+            v.iter()
+                .any(|(n, val)| n == "connectionString" && val == "Password=k3y;"),
+            "{v:?}"
+        );
+        assert!(!v.iter().any(|(n, _)| n == "connectionStrings"), "{v:?}");
     }
 
     #[test]
