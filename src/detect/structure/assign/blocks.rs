@@ -43,3 +43,20 @@ pub fn variable_default(
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_container_element_yields_its_childrens_attributes() {
+        let data: &[u8] =
+            b"<connectionStrings><add name=\"Db\" connectionString=\"Password=k3y;\" /></connectionStrings>";
+        let (mut out, mut buf) = (Vec::new(), Vec::new());
+        parse::pairs(data, 0, data.len(), Ends::Line, &mut buf, &mut out);
+        let named = |n: &[u8]| out.iter().find(|p| &data[p.name.0..p.name.1] == n);
+        let p = named(b"connectionString").expect("the attribute");
+        assert_eq!(&data[p.value.0..p.value.1], b"Password=k3y;");
+        assert!(named(b"connectionStrings").is_none());
+    }
+}

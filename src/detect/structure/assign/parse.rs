@@ -537,20 +537,6 @@ mod tests {
     }
 
     #[test]
-    fn a_container_element_yields_its_childrens_attributes() {
-        let v = parse(
-            "<connectionStrings><add name=\"Db\" connectionString=\"Password=k3y;\" /></connectionStrings>",
-            true,
-        );
-        assert!(
-            v.iter()
-                .any(|(n, val, _)| n == "connectionString" && val == "Password=k3y;"),
-            "{v:?}"
-        );
-        assert!(!v.iter().any(|(n, _, _)| n == "connectionStrings"), "{v:?}");
-    }
-
-    #[test]
     fn calls_elements_attributes_flags_and_comparisons() {
         let v = parse("define('DB_PASSWORD', 'k3y');", false);
         assert!(
