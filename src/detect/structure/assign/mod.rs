@@ -17,6 +17,7 @@
 pub mod blocks;
 pub mod names;
 pub mod parse;
+pub mod schemes;
 pub mod shapes;
 pub mod tokens;
 pub mod values;
@@ -127,9 +128,36 @@ impl Assignments {
         }));
     }
 
+    /// Whether a line of source code may hold a value this rule takes. In code only quoted
+    /// values count, but for an Authorization header's credential and a connection string's
+    /// password: a line with neither a quote nor those is not worth splitting into tokens
+    /// (most lines around a keyword such as `key` are such lines).
+    fn may_hold_unquoted(&self, line: &[u8]) -> bool {
+        memchr::memchr3(b'"', b'\'', b'`', line).is_some()
+            || match self.want {
+                Want::Passwords => line.contains(&b'='),
+                Want::Secrets => line
+                    .windows(b"authorization".len())
+                    .any(|w| w.eq_ignore_ascii_case(b"authorization")),
+            }
+    }
+
     /// The field for one pair, if its value is what this rule wants.
     fn judge(&self, data: &[u8], p: &Pair, kind: Kind, comment: bool, out: &mut Vec<Field>) {
         let name = &data[p.name.0..p.name.1];
+        // Most names around a keyword say nothing this rule wants: asked first, it spares
+        // their values the filters below.
+        let class = names::classify(name);
+        let wanted = match self.want {
+            Want::Passwords => matches!(class, NameClass::Password | NameClass::Url),
+            Want::Secrets => matches!(
+                class,
+                NameClass::Secret | NameClass::BareKey | NameClass::Authorization
+            ),
+        };
+        if !wanted {
+            return;
+        }
         let (vs, ve) = text::trim(data, p.value.0, p.value.1);
         // `${DB_PASSWORD:-Rocky1979!}`: the literal default is used whenever the variable
         // is unset, so it is the value to judge.
@@ -142,7 +170,6 @@ impl Assignments {
         if p.quote.is_none() && continues_as_command(data, ve) {
             return;
         }
-        let class = names::classify(name);
         let literal = p.quote.is_some() || kind != Kind::Code && p.how != How::Compare;
         let base = match kind {
             Kind::Dotenv => Confidence::High,
@@ -188,7 +215,7 @@ impl Assignments {
                 }
             }
             (Want::Passwords, NameClass::Url) => {
-                connection_string_password(data, (vs, ve), base, out)
+                schemes::connection_string_password(data, (vs, ve), base, out)
             }
             (Want::Secrets, NameClass::Secret | NameClass::BareKey) => {
                 // A URL's credentials are `url-with-password`'s and the providers' (a Sentry
@@ -252,106 +279,10 @@ impl Assignments {
                     && gap
                         .iter()
                         .all(|b| b.is_ascii_whitespace() || matches!(b, b':' | b'"' | b'\''));
-                authorization(data, (vs, ve), base, bare_ok, out)
+                schemes::authorization(data, (vs, ve), base, bare_ok, out)
             }
             _ => {}
         }
-    }
-}
-
-/// `Basic <base64 user:password>`: the password, decoded; `Bearer <token>` and other
-/// schemes: the credential, if it looks generated.
-fn authorization(
-    data: &[u8],
-    (vs, ve): (usize, usize),
-    base: Confidence,
-    bare_ok: bool,
-    out: &mut Vec<Field>,
-) {
-    let v = &data[vs..ve];
-    let Some(sp) = v.iter().position(|b| b.is_ascii_whitespace()) else {
-        // A bare credential without a scheme (`Authorization: 5eb4223e-...`), of a token's
-        // alphabet (not a format string's `%.*s`).
-        let alphabet = v
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~+/=".contains(b));
-        if bare_ok && alphabet && (is_uuid(v) || v.len() >= 16 && filter::looks_random(v)) {
-            let mut f = Field::plain(vs, ve, FieldKind::Token, base.max(Confidence::Medium));
-            f.min_len = 16;
-            out.push(f);
-        }
-        return;
-    };
-    let scheme = v[..sp].to_ascii_lowercase();
-    let cs = vs
-        + sp
-        + v[sp..]
-            .iter()
-            .take_while(|b| b.is_ascii_whitespace())
-            .count();
-    let ce = cs
-        + data[cs..ve]
-            .iter()
-            .take_while(|b| !b.is_ascii_whitespace())
-            .count();
-    let cred = &data[cs..ce];
-    let c = base.max(Confidence::Medium);
-    if scheme == b"basic" {
-        let Some(decoded) = text::base64(cred) else {
-            return;
-        };
-        let Some(colon) = decoded.iter().position(|&b| b == b':') else {
-            return;
-        };
-        let pass = decoded[colon + 1..].to_vec();
-        if pass.is_empty() || !pass.iter().all(|b| (0x20..0x7f).contains(b)) {
-            return;
-        }
-        out.push(Field {
-            value: Some(pass),
-            encoding: Some("base64"),
-            min_len: 4,
-            ..Field::plain(cs, ce, FieldKind::Password, c)
-        });
-    } else if matches!(
-        scheme.as_slice(),
-        b"ntlm" | b"negotiate" | b"digest" | b"hoba" | b"mutual"
-    ) {
-        // Challenge and response: not a credential a reader could reuse.
-    } else if cred.len() >= 16 && filter::looks_random(cred) {
-        let mut f = Field::plain(cs, ce, FieldKind::Token, c);
-        f.min_len = 16;
-        out.push(f);
-    }
-}
-
-/// `Server=db;User Id=app;Password=S3cret;` (ADO.NET, ODBC, JDBC properties): the password.
-fn connection_string_password(
-    data: &[u8],
-    (vs, ve): (usize, usize),
-    base: Confidence,
-    out: &mut Vec<Field>,
-) {
-    let v = &data[vs..ve];
-    if memchr::memmem::find(v, b"://").is_some() {
-        return; // a URL: `url-with-password` reads its user info
-    }
-    let mut at = vs;
-    for part in v.split(|&b| b == b';') {
-        let end = at + part.len();
-        if let Some(eq) = part.iter().position(|&b| b == b'=') {
-            let key = part[..eq].trim_ascii().to_ascii_lowercase();
-            if matches!(key.as_slice(), b"password" | b"pwd" | b"pass" | b"passwd") {
-                let (s, e, _) = text::unquote(data, at + eq + 1, end);
-                if e > s {
-                    let mut f =
-                        Field::plain(s, e, FieldKind::Password, base.max(Confidence::Medium));
-                    f.min_len = 4;
-                    out.push(f);
-                }
-            }
-        }
-        at = end + 1;
     }
 }
 
@@ -384,6 +315,9 @@ impl Extractor for Assignments {
                 }
                 // A commented-out assignment is still a leak; prose in a comment is not:
                 // in comments, only a value without spaces counts.
+                if kind == Kind::Code && !self.may_hold_unquoted(line) {
+                    continue;
+                }
                 let comment = text::is_comment(line, &[b"#", b";", b"//", b"*", b"/*"]);
                 pairs.clear();
                 parse::pairs(data, ls, le, kind.ends(), &mut toks, &mut pairs);

@@ -275,6 +275,9 @@ fn is_public_word(w: &str) -> bool {
 
 /// Classifies a name.
 pub fn classify(name: &[u8]) -> NameClass {
+    if !may_name_a_secret(name) {
+        return NameClass::Other;
+    }
     // A computed name (`"$(PWD)/static"`, `${dir}/x`) is no variable's name; a path-like
     // name (`nginx.ingress.kubernetes.io/auth-secret`) is named by its last segment.
     if memchr::memmem::find(name, b"$(").is_some() || memchr::memmem::find(name, b"${").is_some() {
@@ -356,6 +359,34 @@ pub fn classify(name: &[u8]) -> NameClass {
     NameClass::Other
 }
 
+/// Whether `name` holds one of the fragments every word of a class other than
+/// [`NameClass::Other`] contains (`pass`, `pw`, `key`, `secret`, `token`, `cred`, `auth`,
+/// `dsn`, `bearer`, `jwt`, `url`, `uri`, `conn`), in either case. Words are pieces of the
+/// name, so a name without any of them is `Other`: most names near a keyword are, and this
+/// answers for them without splitting words.
+fn may_name_a_secret(name: &[u8]) -> bool {
+    let at = |i: usize, frag: &[u8]| {
+        name.len() >= i + frag.len()
+            && name[i..i + frag.len()]
+                .iter()
+                .zip(frag)
+                .all(|(a, b)| a.to_ascii_lowercase() == *b)
+    };
+    (0..name.len()).any(|i| match name[i].to_ascii_lowercase() {
+        b'p' => at(i + 1, b"ass") || at(i + 1, b"w"),
+        b'k' => at(i + 1, b"ey"),
+        b's' => at(i + 1, b"ecret"),
+        b't' => at(i + 1, b"oken"),
+        b'c' => at(i + 1, b"red") || at(i + 1, b"onn"),
+        b'a' => at(i + 1, b"uth"),
+        b'd' => at(i + 1, b"sn"),
+        b'b' => at(i + 1, b"earer"),
+        b'j' => at(i + 1, b"wt"),
+        b'u' => at(i + 1, b"rl") || at(i + 1, b"ri"),
+        _ => false,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,6 +442,59 @@ mod tests {
             ("monkey", Other),
         ] {
             assert_eq!(classify(name.as_bytes()), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn the_quick_rejection_keeps_every_class_word() {
+        // Every word that makes a class, alone and inside a name, passes the quick test.
+        let words = [
+            "password",
+            "passwd",
+            "pwd",
+            "pass",
+            "passphrase",
+            "passcode",
+            "pw",
+            "pword",
+            "secret",
+            "token",
+            "apikey",
+            "credential",
+            "creds",
+            "auth",
+            "dsn",
+            "bearer",
+            "jwt",
+            "url",
+            "uri",
+            "connection",
+            "conn",
+            "connstr",
+            "key",
+            "keys",
+            "authorization",
+        ];
+        for w in words {
+            for name in [
+                w.to_string(),
+                format!("my_{}", w.to_uppercase()),
+                format!("x{w}Y"),
+            ] {
+                assert!(may_name_a_secret(name.as_bytes()), "{name}");
+            }
+        }
+        for name in [
+            "username",
+            "host",
+            "timeout",
+            "self.value",
+            "data-id",
+            "p",
+            "ke",
+        ] {
+            assert!(!may_name_a_secret(name.as_bytes()), "{name}");
+            assert_eq!(classify(name.as_bytes()), NameClass::Other, "{name}");
         }
     }
 }
