@@ -189,7 +189,15 @@ fn rule(file: &str, r: &RuleSyntax) -> String {
          allowlists: vec![{}], origin: Cow::Borrowed(ORIGIN), examples: {}, \
          negative_examples: {}, example_path: {}, verify: {}, remediation: {}, trusted: true }}",
         lit(r.description.as_deref().unwrap_or(&r.id)),
-        pattern(&r.regex),
+        match &r.regex {
+            Some(p) => format!(
+                "Some(Pattern::trusted({}).for_rule({}, {}))",
+                lit(p),
+                !r.keywords.is_empty(),
+                r.multiline
+            ),
+            None => "None".into(),
+        },
         r.secret_group,
         r.entropy,
         text_list(&r.keywords),

@@ -40,6 +40,8 @@ pub struct Pattern {
     src: Text,
     /// Number of explicit capture groups.
     captures: usize,
+    /// Whether the regex gets literal prefilters (see [`Pattern::for_windows`]).
+    prefilter: bool,
     compiled: OnceLock<Result<Regex, String>>,
 }
 
@@ -63,6 +65,7 @@ impl Pattern {
         Ok(Pattern {
             src: Text::Owned(src.to_string()),
             captures: hir.properties().explicit_captures_len(),
+            prefilter: true,
             compiled: OnceLock::new(),
         })
     }
@@ -96,7 +99,20 @@ impl Pattern {
         Pattern {
             src: src.into(),
             captures: usize::MAX,
+            prefilter: true,
             compiled: OnceLock::new(),
+        }
+    }
+
+    /// The same pattern as the regex of a rule: one with keywords that does not span lines
+    /// only ever searches the lines around its keywords (a few hundred bytes at a time, where
+    /// the lazy DFA needs no help), so it is built without literal prefilters, whose automata
+    /// cost more to build than they save there (a tree scan builds hundreds of these
+    /// regexes). Whole-file regexes keep theirs.
+    pub fn for_rule(self, has_keywords: bool, multiline: bool) -> Pattern {
+        Pattern {
+            prefilter: !has_keywords || multiline,
+            ..self
         }
     }
 
@@ -110,11 +126,12 @@ impl Pattern {
 
     /// The compiled regex, compiling it on first use; `Err` if it cannot be compiled.
     ///
-    /// Built with regex-automata's meta engine. By default with the lazy DFA and literal
-    /// prefilters (not the one-pass DFA, which only anchored searches use): a tree or a history scan runs some
-    /// rules over whole files, where a prefilter finds `-----BEGIN` in a few instructions a
-    /// byte (without it, the lazy DFA took 354 million instructions instead of 48 million on
-    /// a 105 MiB tree). With [`prefer_cheap_builds`], none of those: the PikeVM and the
+    /// Built with regex-automata's meta engine. By default with the lazy DFA and, for the
+    /// regexes of rules that run over whole files, literal prefilters (not the one-pass DFA,
+    /// which only anchored searches use): there a prefilter finds `-----BEGIN` in a few
+    /// instructions a byte (without it, the lazy DFA took 354 million instructions instead of
+    /// 48 million on a 105 MiB tree); see [`Pattern::for_rule`] for the others. With
+    /// [`prefer_cheap_builds`], none of those: the PikeVM and the
     /// bounded backtracker are quick on a few lines, and a pre-commit scan of one file spent
     /// 12.8 million instructions building the full engines, 4 million building these.
     pub fn compiled(&self) -> Result<&Regex, &str> {
@@ -128,7 +145,7 @@ impl Pattern {
                             .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
                             // The one-pass DFA serves anchored searches only, and these are not.
                             .onepass(false)
-                            .auto_prefilter(!cheap)
+                            .auto_prefilter(!cheap && self.prefilter)
                             .hybrid(!cheap),
                     )
                     .build(&self.src)

@@ -244,6 +244,7 @@ impl Rule {
                 .iter_mut()
                 .for_each(|k| *k = Text::Owned(k.to_ascii_lowercase()));
         }
+        let regex = regex.map(|r| r.for_rule(!keywords.is_empty(), s.multiline));
         Ok(Rule {
             description: s.description.take().unwrap_or_else(|| s.id.clone()),
             id: s.id,
