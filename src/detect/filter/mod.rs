@@ -14,5 +14,5 @@ pub use gates::{
     is_default_password, is_placeholder, looks_like_code, looks_like_password, looks_random,
 };
 pub use known::is_known_public;
-pub use paths::{file_class, is_config_path, is_test_path, FileClass};
+pub use paths::{file_class, is_config_path, is_named_dummy, is_test_path, FileClass};
 pub use spec::in_spec_example;

@@ -58,31 +58,35 @@ fn has_word(s: &str, w: &str) -> bool {
     })
 }
 
+/// Words that name a file, or a folder, as a stand-in for the real thing.
+const DUMMY_WORDS: &[&str] = &["dummy", "stub", "fake", "mock", "placeholder"];
+
+/// Whether a word of `words` names the file or one of its folders (`lower` is the path,
+/// lower-cased).
+fn named(lower: &str, words: &[&str]) -> bool {
+    lower
+        .split('/')
+        .any(|part| words.iter().any(|w| has_word(part, w)))
+}
+
+/// A file named as a dummy, stub, fake or mock (`dummy.pem`, `stub_key.priv`, `mocks/`): its
+/// content stands in for the real thing, more surely than an example's, which is often a
+/// working value copied from somewhere.
+pub fn is_named_dummy(path: &str) -> bool {
+    named(&path.to_ascii_lowercase(), DUMMY_WORDS)
+}
+
 /// The class of a file, from its path: an example or template first (a `config.example.yml`
 /// under `docs/` is an example), then documentation, then tests.
 pub fn file_class(path: &str) -> FileClass {
     let lower = path.to_ascii_lowercase();
     let (dirs, name) = lower.rsplit_once('/').unwrap_or(("", &lower));
-    const EXAMPLE_WORDS: &[&str] = &[
-        "example",
-        "sample",
-        "template",
-        "dummy",
-        "stub",
-        "fake",
-        "mock",
-        "placeholder",
-    ];
+    const EXAMPLE_WORDS: &[&str] = &["example", "sample", "template"];
     const EXAMPLE_EXT: &[&str] = &[
         "example", "sample", "dist", "template", "tmpl", "tpl", "default",
     ];
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-    if EXAMPLE_EXT.contains(&ext)
-        || EXAMPLE_WORDS.iter().any(|w| has_word(name, w))
-        || dirs
-            .split('/')
-            .any(|d| EXAMPLE_WORDS.iter().any(|w| has_word(d, w)))
-    {
+    if EXAMPLE_EXT.contains(&ext) || named(&lower, EXAMPLE_WORDS) || named(&lower, DUMMY_WORDS) {
         return FileClass::Example;
     }
     const DOC_EXT: &[&str] = &[
@@ -105,7 +109,12 @@ pub fn file_class(path: &str) -> FileClass {
 /// Files where an unquoted value after `=` or `:` is a literal, not an expression.
 pub fn is_config_path(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    if name.starts_with(".env") || name.ends_with(".env") || !name.contains('.') {
+    // Names without an extension (`config`, `hub`) and dot files (`.tugboat`, `.boto`) are
+    // settings far more often than code.
+    if name.starts_with(".env")
+        || name.ends_with(".env")
+        || !name.trim_start_matches('.').contains('.')
+    {
         return true;
     }
     const EXT: &[&str] = &[
@@ -166,6 +175,39 @@ mod tests {
             ("src/stubborn.go", FileClass::Other),
         ] {
             assert_eq!(file_class(p), want, "{p}");
+        }
+        // Of the examples, those named as stand-ins.
+        for p in [
+            "certs/dummy.pem",
+            "keys/stub_key.priv",
+            "src/mocks/id_rsa",
+            "fake-key.pem",
+        ] {
+            assert!(is_named_dummy(p), "{p}");
+        }
+        for p in [
+            "misc-keys/putty-example.ppk",
+            "samples/server.key",
+            "src/stubborn.pem",
+        ] {
+            assert!(!is_named_dummy(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn names_without_an_extension_and_dot_files_are_configuration() {
+        for p in [
+            "cloud/.tugboat",
+            ".boto",
+            "config",
+            "hub",
+            "app/.env.local",
+            "a.yml",
+        ] {
+            assert!(is_config_path(p), "{p}");
+        }
+        for p in ["src/app.py", "lib/.eslintrc.js", "main.rs"] {
+            assert!(!is_config_path(p), "{p}");
         }
     }
 

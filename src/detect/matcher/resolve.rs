@@ -43,8 +43,9 @@ fn demote(c: Confidence) -> Option<Confidence> {
 
 /// The confidence of a regex rule's match in a file of this class. Values in examples,
 /// templates, dummies and documentation illustrate: a generic match, a weak password or a
-/// password hash there drops a level (below low: not reported), and a private key in a file
-/// named as a dummy or an example is not reported. A provider token that matched its format
+/// password hash there drops a level (below low: not reported); a private key in a file
+/// named as a dummy, stub, fake or mock is not reported, one in an example drops a level (a
+/// key is a key whatever its file is called, and example keys get deployed). A provider token that matched its format
 /// keeps its confidence wherever it is: a live token pasted into a runbook is still a leak.
 fn in_context(rule: &Rule, path: &str, c: Confidence) -> Option<Confidence> {
     let weak = is_generic(rule) || rule.password || has_tag(rule, "password-hash");
@@ -53,7 +54,8 @@ fn in_context(rule: &Rule, path: &str, c: Confidence) -> Option<Confidence> {
         return Some(c);
     }
     match filter::file_class(path) {
-        FileClass::Example if key => None,
+        FileClass::Example if key && filter::is_named_dummy(path) => None,
+        FileClass::Example if key => demote(c),
         FileClass::Example => demote(c).and_then(demote),
         FileClass::Docs if weak => demote(c),
         FileClass::Test if has_tag(rule, "password-hash") => demote(c),
