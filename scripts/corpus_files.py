@@ -114,6 +114,15 @@ def cases(g):
                + s(AN + "+/", 64) + "\n" + s(AN + "+/", 40) + "\nPrivate-Lines: 3\n" + "\n".join(priv)
                + "\nPrivate-MAC: " + s(HEX, 40) + "\n")
         case(f"keys{i}/deploy.ppk", ppk, ["PuTTY-User-Key-File-2"], provider="putty")
+        # ... and so is one in a file named as an example (example keys get deployed).
+        case(f"misc-keys{i}/putty-example.ppk", ppk.replace("dummy-key", "example"), ["PuTTY-User-Key-File-2"], provider="putty")
+        # Dot files without an extension are settings: an unquoted value is a literal.
+        tk = s(HEX, 32)
+        case(f"cloud{i}/.tugboat", f"---\nauthentication:\n  api_key: {tk}\ndefaults:\n  region: nyc{i}\n", [tk], provider="dotfile")
+        # A chosen password may hold the word (in code, quoted).
+        word = g.r.choice(["Harbor", "Maple", "Violet", "Quartz"])
+        p = f"{word}Pass{g.r.randint(1970, 2024)}{g.r.choice('!#$%&*@')}"
+        case(f"web{i}/db.js", f"const pg_host = 'db{i}.acme.io';\nconst pg_pass = \"{p}\";\n", [p], provider="code-password")
 
     # False alarms: documentation and tests of hashing, dummies, junk, published examples.
     for i in range(3):
@@ -122,6 +131,8 @@ def cases(g):
         h = "$6$" + s(AN, 16) + "$" + s(AN + "./", 86)
         case(f"pkg{i}/tests/test_crypt.py", f"def test_sha512_crypt():\n    assert crypt('hello', SALT) == '{h}'\n", negatives=[h])
         case(f"tls{i}/certs/dummy.pem", "-----BEGIN RSA PRIVATE KEY-----\n" + der_key(g) + "\n-----END RSA PRIVATE KEY-----\n", negatives=["BEGIN"])
+        case(f"tls{i}/mocks/id_rsa", "-----BEGIN RSA PRIVATE KEY-----\n" + der_key(g) + "\n-----END RSA PRIVATE KEY-----\n", negatives=["BEGIN"])
+        case(f"k8s{i}/fixtures/plugin.yml", "spec:\n  plugin:\n    test-secret:\n      user: admin\n      secret: urn:k8s:secret:notfound:key\n", negatives=["urn:"])
         case(f"tls{i}/stub_key.priv", "-----BEGIN RSA PRIVATE KEY-----\n" + der_key(g) + "\n-----END RSA PRIVATE KEY-----\n", negatives=["BEGIN"])
         elf = "\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00"
         case(f"bin{i}/libshop.so", elf + "\n-----BEGIN RSA PRIVATE KEY-----\n" + der_key(g) + "\n-----END RSA PRIVATE KEY-----\n\x00\x00", negatives=["BEGIN"])

@@ -302,8 +302,10 @@ pub fn looks_like_password(secret: &[u8], quoted: bool, path: &str) -> bool {
     {
         return false;
     }
-    // A CSS selector (`#add-password`) or an AWS ARN names something; it is not a secret.
+    // A CSS selector (`#add-password`), an AWS ARN or a URN names something; it is not a
+    // secret.
     if s.starts_with("arn:")
+        || s.starts_with("urn:")
         || s.starts_with('#')
             && s[1..]
                 .bytes()
@@ -337,17 +339,25 @@ pub fn looks_like_password(secret: &[u8], quoted: bool, path: &str) -> bool {
     if looks_like_code(secret) {
         return false;
     }
-    // A value that names a password is a label or a field name.
-    if ["pass", "pwd", "secret", "token"]
-        .iter()
-        .any(|w| lower.contains(w))
-    {
-        return false;
-    }
     let (lo, up, digit, other) = classes(secret);
     let ident_like = s
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.');
+    // A value that names a password is a label or a field name (`new_password`,
+    // `password2`, `tokenSecret`), unless it is mixed like a chosen one: a digit inside it
+    // (`sup3rstr0ngpass1ForGG`, `RedisPass1!`), and not read as words.
+    if ["pass", "pwd", "secret", "token"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        let digit_inside = s
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .bytes()
+            .any(|b| b.is_ascii_digit());
+        if !digit_inside || ident_like && reads_as_words(s) {
+            return false;
+        }
+    }
     // Unquoted values in source code are expressions far more often than passwords; in
     // config formats (.env, YAML, properties, ini, .netrc) they are literals, unless they
     // read as an identifier made of words.
@@ -368,6 +378,34 @@ pub fn looks_like_password(secret: &[u8], quoted: bool, path: &str) -> bool {
     kinds >= 2 || n >= 12
 }
 
+/// Whether every piece of `s` (split at non-letters and at lower-to-upper case changes) is
+/// a dictionary word, a word of naming (`pass`, `pwd`) or an affix of up to two letters:
+/// `token_v2_secret` does, `sup3rstr0ngpass1ForGG` does not.
+fn reads_as_words(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut start = 0;
+    let piece_ok = |p: &[u8]| {
+        let w = String::from_utf8_lossy(p).to_ascii_lowercase();
+        w.len() <= 2 || matches!(w.as_str(), "pass" | "pwd" | "passwd") || is_word(&w)
+    };
+    for i in 0..=b.len() {
+        let boundary = i == b.len()
+            || !b[i].is_ascii_alphabetic()
+            || i > start && b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase();
+        if boundary {
+            if i > start && !piece_ok(&b[start..i]) {
+                return false;
+            }
+            start = if i < b.len() && b[i].is_ascii_alphabetic() {
+                i
+            } else {
+                i + 1
+            };
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,6 +419,24 @@ mod tests {
             "a.js"
         ));
         assert!(looks_like_password(b"#Kq7wzR81x!", true, "a.js"));
+        // Names of passwords are labels; chosen passwords may hold the word.
+        for label in [
+            "new_password",
+            "password2",
+            "tokenSecret",
+            "token_v2_secret",
+        ] {
+            assert!(
+                !looks_like_password(label.as_bytes(), true, "a.js"),
+                "{label}"
+            );
+        }
+        for chosen in ["sup3rstr0ngpass1ForGG", "RedisPass1!", "Mailpass1234!"] {
+            assert!(
+                looks_like_password(chosen.as_bytes(), true, "a.js"),
+                "{chosen}"
+            );
+        }
         assert!(is_placeholder(b"&lt;YOURPASSWORD&gt;"));
         assert!(!is_placeholder(b"&lt;Kq7wzR81"));
         for p in [

@@ -87,12 +87,22 @@ fn kind(path: &str) -> Kind {
             && matches!(ext, "yml" | "yaml" | "json" | "toml" | "ini" | "properties" | "conf")
     {
         Kind::Dotenv
-    } else if name == ".envrc"
-        || matches!(
-            ext,
-            "sh" | "bash" | "zsh" | "ksh" | "fish" | "ps1" | "psm1" | "bat" | "cmd"
-        )
-    {
+    } else if matches!(
+        name.as_str(),
+        ".envrc"
+            | ".profile"
+            | ".bashrc"
+            | ".bash_profile"
+            | ".bash_login"
+            | ".bash_aliases"
+            | ".zshrc"
+            | ".zprofile"
+            | ".zshenv"
+            | ".kshrc"
+    ) || matches!(
+        ext,
+        "sh" | "bash" | "zsh" | "ksh" | "fish" | "ps1" | "psm1" | "bat" | "cmd"
+    ) {
         Kind::Shell
     } else if filter::is_config_path(path)
         || name.starts_with("dockerfile")
