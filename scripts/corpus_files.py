@@ -129,6 +129,7 @@ def cases(g):
         h = "$apr1$" + s(AN, 8) + "$" + s(AN + "./", 22)
         case(f"docs{i}/auth.md", f"# Basic auth\n\nCreate the file with `htpasswd`:\n\n    admin:{h}\n", negatives=[h])
         h = "$6$" + s(AN, 16) + "$" + s(AN + "./", 86)
+        case(f"roles{i}/tests/integration/users.yml", f"- name: create a user with a hashed password\n  user:\n    name: unpriv{i}\n    password: \"{h}\"\n", negatives=[h])
         case(f"pkg{i}/tests/test_crypt.py", f"def test_sha512_crypt():\n    assert crypt('hello', SALT) == '{h}'\n", negatives=[h])
         case(f"tls{i}/certs/dummy.pem", "-----BEGIN RSA PRIVATE KEY-----\n" + der_key(g) + "\n-----END RSA PRIVATE KEY-----\n", negatives=["BEGIN"])
         case(f"tls{i}/mocks/id_rsa", "-----BEGIN RSA PRIVATE KEY-----\n" + der_key(g) + "\n-----END RSA PRIVATE KEY-----\n", negatives=["BEGIN"])

@@ -159,13 +159,14 @@ pub fn judge_field(set: &RuleSet, ri: u32, t: &Target, f: &Field) -> Option<Cand
         }
         confidence = Confidence::Low;
     }
-    if is_generic(rule) || has_tag(rule, "private-key") {
-        confidence = in_context(rule, t.path, confidence)?;
-    } else if f.kind == FieldKind::Hash {
-        // A password hash in tests, docs or examples illustrates hashing.
+    if f.kind == FieldKind::Hash {
+        // A password hash in tests, docs or examples illustrates hashing (whichever rule
+        // found it: a crypt hash under `password:` is one too).
         if let FileClass::Example | FileClass::Docs | FileClass::Test = filter::file_class(t.path) {
             confidence = demote(confidence)?;
         }
+    } else if is_generic(rule) || has_tag(rule, "private-key") {
+        confidence = in_context(rule, t.path, confidence)?;
     } else if f.encoding.is_none() {
         if let FileClass::Example | FileClass::Docs = filter::file_class(t.path) {
             confidence = demote(confidence)?;

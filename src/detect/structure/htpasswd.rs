@@ -144,6 +144,11 @@ pub(super) fn is_hash_list(text: &[u8]) -> bool {
     any
 }
 
+/// A crypt(3) hash (`$6$salt$...`, `$2y$10$...`, `$apr1$...`) or `{SHA}` base64.
+pub fn is_crypt_hash(v: &[u8]) -> bool {
+    matches!(classify(v), Shape::Crypt | Shape::Sha)
+}
+
 fn is_crypt_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'.' || b == b'/'
 }

@@ -205,6 +205,12 @@ impl Assignments {
                 {
                     return;
                 }
+                // A crypt hash under a password's name (Ansible's `user` module takes one) is
+                // a hash: crackable, so low, and an illustration in tests and documentation.
+                if super::htpasswd::is_crypt_hash(v) {
+                    push(out, FieldKind::Hash, Confidence::Low);
+                    return;
+                }
                 let chosen = filter::looks_like_password(v, literal, "config.env");
                 match kind {
                     // In configuration a password position holds a password, weak or not;
@@ -363,6 +369,18 @@ mod tests {
                 (String::from_utf8_lossy(&v).into_owned(), f.confidence)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_crypt_hash_under_a_password_name_is_a_hash() {
+        let mut out = Vec::new();
+        let line = "password: \"$6$rounds=656000$Zq8vT1mK$C3x9Qw2eR7tY5uI1oP4aS6dF8gH0jK2lZ4xC6vB8nM1qW3eR5tY7uI9oP\"\n";
+        PASSWORDS.extract("user.yml", line.as_bytes(), &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            (out[0].kind, out[0].confidence),
+            (FieldKind::Hash, Confidence::Low)
+        );
     }
 
     #[test]
