@@ -48,7 +48,12 @@ fn demote(c: Confidence) -> Option<Confidence> {
 /// key is a key whatever its file is called, and example keys get deployed). A provider token that matched its format
 /// keeps its confidence wherever it is: a live token pasted into a runbook is still a leak.
 fn in_context(rule: &Rule, path: &str, c: Confidence) -> Option<Confidence> {
-    let weak = is_generic(rule) || rule.password || has_tag(rule, "password-hash");
+    // Values without a provider's format: generic names, passwords, hashes, and the
+    // credentials of HTTP headers (`Authorization: Bearer <anything>`).
+    let weak = is_generic(rule)
+        || rule.password
+        || has_tag(rule, "password-hash")
+        || has_tag(rule, "http");
     let key = has_tag(rule, "private-key");
     if !weak && !key {
         return Some(c);

@@ -135,3 +135,29 @@ fn line_allowlists_see_the_original_line_of_decoded_findings() {
     d.detect(&t, &mut Scratch::default(), &mut out);
     assert!(out.is_empty(), "{out:?}");
 }
+
+#[test]
+fn a_bearer_header_in_documentation_is_an_illustration() {
+    // No provider format says what the credential is: in docs it is reported, a level lower.
+    let d = Detector::new(RuleSet::builtin(), DetectorOptions::default());
+    let line = [
+        "Authorization: Bearer auth_",
+        "asKXRhIMplM7El1JENjrotGouS1LYRdL\n",
+    ]
+    .concat();
+    let conf = |path: &str| {
+        let mut out = Vec::new();
+        let t = Target {
+            path,
+            data: line.as_bytes(),
+            commit: None,
+        };
+        d.detect(&t, &mut Scratch::default(), &mut out);
+        out.iter()
+            .find(|f| f.rule_id == "authorization-header")
+            .map(|f| f.confidence)
+    };
+    assert_eq!(conf("deploy.sh"), Some(crate::rules::Confidence::Medium));
+    assert_eq!(conf("docs/logging.md"), Some(crate::rules::Confidence::Low));
+    assert_eq!(conf("config.example.sh"), None);
+}
