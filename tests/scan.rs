@@ -213,44 +213,73 @@ fn output_is_sorted_and_deterministic() {
 #[test]
 fn ignore_files_are_honoured_and_hidden_files_scanned() {
     let d = Dir::new();
+    d.git_init();
     let line = format!("KEY={}\n", fake::stripe());
-    d.write(".gitignore", "ignored.env\n");
+    d.write(".gitignore", "ignored.env\ntracked.env\n");
     d.write(".leakhoundignore", "vendorish/\n");
     d.write("ignored.env", &line);
+    // Ignored, but committed anyway (`git add -f`, or listed after it was committed): the
+    // repository holds it, so it leaks.
+    d.write("tracked.env", &line);
+    d.git(&["add", "-f", "tracked.env"]);
     d.write("vendorish/x.env", &line);
     d.write(".env", &line);
     d.write(
         ".aws/credentials",
         format!("[default]\naws_access_key_id = {}\n", fake::aws_key_id()),
     );
-    d.write(".git/config", &line);
+    d.write(".git/notes.txt", &line);
+    let paths = |extra: &[&str]| {
+        let out = lh()
+            .args(["scan", "-f", "json"])
+            .args(extra)
+            .arg(d.path())
+            .output()
+            .unwrap();
+        let mut paths: Vec<String> = json(&out.stdout)
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect();
+        paths.sort();
+        paths
+    };
+    assert_eq!(paths(&[]), vec![".aws/credentials", ".env", "tracked.env"]);
+    assert_eq!(
+        paths(&["--no-ignore"]),
+        vec![
+            ".aws/credentials",
+            ".env",
+            "ignored.env",
+            "tracked.env",
+            "vendorish/x.env"
+        ],
+        ".git must never be scanned"
+    );
+    // A tracked file `.leakhoundignore` lists stays out.
+    d.write(".leakhoundignore", "vendorish/\ntracked.env\n");
+    assert_eq!(paths(&[]), vec![".aws/credentials", ".env"]);
+}
+
+#[test]
+fn outside_a_repository_gitignore_hides_nothing() {
+    // As in ripgrep: git's ignore files are git's; a copied tree's `.gitignore` does not
+    // hide the `.env` beside it. `.leakhoundignore` is leakhound's and counts everywhere.
+    let d = Dir::new();
+    let line = format!("KEY={}\n", fake::stripe());
+    d.write(".gitignore", ".env\n");
+    d.write(".leakhoundignore", "fixtures/\n");
+    d.write(".env", &line);
+    d.write("fixtures/x.env", &line);
     let out = lh()
         .args(["scan", "-f", "json"])
         .arg(d.path())
         .output()
         .unwrap();
-    let mut paths: Vec<String> = json(&out.stdout)
+    let paths: Vec<String> = json(&out.stdout)
         .iter()
         .map(|f| f["path"].as_str().unwrap().to_string())
         .collect();
-    paths.sort();
-    assert_eq!(paths, vec![".aws/credentials", ".env"]);
-
-    let out = lh()
-        .args(["scan", "-f", "json", "--no-ignore"])
-        .arg(d.path())
-        .output()
-        .unwrap();
-    let mut paths: Vec<String> = json(&out.stdout)
-        .iter()
-        .map(|f| f["path"].as_str().unwrap().to_string())
-        .collect();
-    paths.sort();
-    assert_eq!(
-        paths,
-        vec![".aws/credentials", ".env", "ignored.env", "vendorish/x.env"],
-        ".git must never be scanned"
-    );
+    assert_eq!(paths, vec![".env"]);
 }
 
 #[test]

@@ -2,15 +2,20 @@
 //! handing every entry to the gate.
 //!
 //! Hidden files are scanned (`.env`, `.npmrc` are where secrets live); `.git/` never is.
+//! Git's ignore files count inside a repository only (as in ripgrep), and there they hide
+//! untracked files only: a file the repository tracks is scanned even if `.gitignore` lists
+//! it (a `.env` committed before it was ignored leaks from the repository all the same).
+//! `.leakhoundignore` counts everywhere.
 //! Symlinks are not followed unless asked (then `ignore` detects loops); FIFOs and devices
 //! are skipped without being opened.
 
 use crate::finding::Finding;
 use crate::gate::{Content, Gate, Item, Kind, Origin, Worker};
 use ignore::{WalkBuilder, WalkState};
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The gitignore-syntax file of paths leakhound should not scan.
 pub const IGNORE_FILE: &str = crate::policy::IGNORE;
@@ -134,16 +139,31 @@ pub fn scan(opts: &WalkOptions, gate: &Gate) -> Vec<Finding> {
         .git_global(use_ignores)
         .git_exclude(use_ignores)
         .parents(use_ignores)
-        .require_git(false)
         .follow_links(opts.follow)
-        .threads(opts.threads)
-        .filter_entry(|e| e.file_name() != ".git");
+        .threads(opts.threads);
+    // Work trees met on the way (the `.git` beside them), and every file walked: the tracked
+    // files an ignore file hid are scanned after the walk.
+    let repos: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
+    let walked: Mutex<Vec<PathBuf>> = Mutex::default();
+    {
+        let repos = Arc::clone(&repos);
+        builder.filter_entry(move |e| {
+            if e.file_name() != ".git" {
+                return true;
+            }
+            if let (Some(parent), Ok(mut r)) = (e.path().parent(), repos.lock()) {
+                r.push(parent.to_path_buf());
+            }
+            false
+        });
+    }
     if use_ignores {
         builder.add_custom_ignore_filename(IGNORE_FILE);
     }
     builder.build_parallel().run(|| {
         let mut w = Worker::default();
         let results = &results;
+        let walked = &walked;
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -155,6 +175,11 @@ pub fn scan(opts: &WalkOptions, gate: &Gate) -> Vec<Finding> {
             if let Some(ft) = entry.file_type() {
                 let shown = report_path(entry.path(), single_dir_root);
                 visit(gate, &mut w, entry.path(), &shown, ft);
+                if use_ignores && !ft.is_dir() {
+                    if let Ok(mut v) = walked.lock() {
+                        v.push(entry.path().to_path_buf());
+                    }
+                }
             }
             if !w.found.is_empty() {
                 if let Ok(mut r) = results.lock() {
@@ -164,8 +189,91 @@ pub fn scan(opts: &WalkOptions, gate: &Gate) -> Vec<Finding> {
             WalkState::Continue
         })
     });
+    if use_ignores {
+        let walked: HashSet<PathBuf> = walked
+            .into_inner()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        let nested = repos.lock().map(|r| r.clone()).unwrap_or_default();
+        let mut w = Worker::default();
+        for p in hidden_tracked(&dirs, nested, walked) {
+            if let Ok(m) = std::fs::symlink_metadata(&p) {
+                visit(
+                    gate,
+                    &mut w,
+                    &p,
+                    &report_path(&p, single_dir_root),
+                    m.file_type(),
+                );
+            }
+        }
+        found.append(&mut w.found);
+    }
     found.append(&mut results.into_inner().unwrap_or_default());
     found
+}
+
+/// The files that repositories track under `roots` but the walk did not see (an ignore
+/// file hid them), minus those `.leakhoundignore` excludes. `nested` are the work trees the
+/// walk met; the repository a root is inside of is looked up here.
+fn hidden_tracked(
+    roots: &[&PathBuf],
+    nested: Vec<PathBuf>,
+    mut walked: HashSet<PathBuf>,
+) -> Vec<PathBuf> {
+    let mut work: Vec<(PathBuf, PathBuf)> = nested.into_iter().map(|r| (r.clone(), r)).collect();
+    for root in roots {
+        if let Ok(repo) = crate::source::git::Repo::discover(root) {
+            if let Some(wd) = repo.workdir() {
+                work.push((wd.to_path_buf(), root.to_path_buf()));
+            }
+        }
+    }
+    let mut ignores: HashMap<PathBuf, Option<ignore::gitignore::Gitignore>> = HashMap::new();
+    let mut out = Vec::new();
+    for (repo_root, dir) in work {
+        for p in crate::source::git::tracked::tracked_under(&repo_root, &dir) {
+            let Some(root) = roots.iter().find(|r| p.starts_with(r)) else {
+                continue;
+            };
+            if walked.contains(&p) || leakhound_ignored(root, &p, &mut ignores) {
+                continue;
+            }
+            walked.insert(p.clone());
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Does a `.leakhoundignore` between `root` and `path` exclude it?
+fn leakhound_ignored(
+    root: &Path,
+    path: &Path,
+    cache: &mut HashMap<PathBuf, Option<ignore::gitignore::Gitignore>>,
+) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut dir = root.to_path_buf();
+    let mut parts: Vec<_> = rel.components().collect();
+    parts.pop();
+    for i in 0..=parts.len() {
+        if i > 0 {
+            dir.push(parts[i - 1]);
+        }
+        let g = cache.entry(dir.clone()).or_insert_with(|| {
+            let f = dir.join(IGNORE_FILE);
+            f.is_file().then(|| ignore::gitignore::Gitignore::new(&f).0)
+        });
+        if g.as_ref()
+            .is_some_and(|g| g.matched_path_or_any_parents(path, false).is_ignore())
+        {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
