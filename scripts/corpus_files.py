@@ -114,6 +114,14 @@ def cases(g):
                + s(AN + "+/", 64) + "\n" + s(AN + "+/", 40) + "\nPrivate-Lines: 3\n" + "\n".join(priv)
                + "\nPrivate-MAC: " + s(HEX, 40) + "\n")
         case(f"keys{i}/deploy.ppk", ppk, ["PuTTY-User-Key-File-2"], provider="putty")
+        # A weak password typed into a tool's credential file is weak, not a placeholder,
+        # even for a local or documentation host; a service's stock default there is set-up.
+        weak = g.r.choice(["hunter22", "password", "pass123", "swordfish", "letmein1"])
+        case(f"editor{i}/sftp-config.json", f'{{\n    "type": "sftp",\n    "host": "example.com",\n    "user": "root",\n    "password": "{weak}",\n    "remote_path": "/var/www/"\n}}\n', [f'"password": "{weak}"'], provider="weak-credfile")
+        case(f"editor{i}/.pgpass", "localhost:5432:*:postgres:postgres\n", negatives=["postgres"])
+        p = pw()
+        case(f"db{i}/.dbeaver-data-sources.xml", f'<?xml version="1.0" encoding="UTF-8"?>\n<data-sources>\n\t<data-source id="pg-{i}" provider="postgresql" name="prod" save-password="true">\n\t\t<connection host="pg{i}.acme.io" port="5432" database="shop" user="app" password="{p}"/>\n\t</data-source>\n</data-sources>\n', [p], provider="dbeaver")
+        case(f"build{i}/configure", '#! /bin/sh\nac_pwd=`pwd` && test -n "$ac_pwd" &&\nac_pwd_ls_di=`cd "$ac_pwd" && ls -di .` ||\n', negatives=["ac_pwd_ls_di"])
         # ... and so is one in a file named as an example (example keys get deployed).
         case(f"misc-keys{i}/putty-example.ppk", ppk.replace("dummy-key", "example"), ["PuTTY-User-Key-File-2"], provider="putty")
         # Dot files without an extension are settings: an unquoted value is a literal.

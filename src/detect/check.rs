@@ -33,15 +33,21 @@ pub fn check_all(detector: &Detector) -> Vec<String> {
         // A neutral file: not a test, an example or documentation, which change how some
         // matches count.
         let path = rule.example_path.as_deref().unwrap_or("input.txt");
+        // A rule of paths only (the file's name is the leak): its examples are paths.
+        let path_only = rule.regex.is_none() && rule.structure.is_none() && rule.path.is_some();
         for (positive, list) in [(true, &rule.examples), (false, &rule.negative_examples)] {
             for ex in list {
                 let mut out = Vec::new();
-                let t = Target {
-                    path,
-                    data: ex.as_bytes(),
-                    commit: None,
-                };
-                detector.detect(&t, &mut scratch, &mut out);
+                if path_only {
+                    detector.detect_path(ex, &mut out);
+                } else {
+                    let t = Target {
+                        path,
+                        data: ex.as_bytes(),
+                        commit: None,
+                    };
+                    detector.detect(&t, &mut scratch, &mut out);
+                }
                 let hit = out.iter().any(|f| f.rule_id == rule.id);
                 if hit != positive {
                     let what = if positive {

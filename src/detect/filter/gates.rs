@@ -5,6 +5,7 @@
 //! generic detectors (`randomness = true`), `looks_like_password` the gate of password rules
 //! (`password = true`).
 
+use super::defaults::DEFAULT_PASSWORDS;
 use super::dictionary::{is_word, word_coverage};
 use super::paths::is_config_path;
 use crate::detect::entropy::shannon;
@@ -174,113 +175,6 @@ pub fn looks_random(secret: &[u8]) -> bool {
     h >= need && (digit || kinds >= 3)
 }
 
-/// Passwords so common that a value equal to one (case-insensitively) is a default or a
-/// placeholder, not a chosen secret.
-const DEFAULT_PASSWORDS: &[&str] = &[
-    // The passwords of official container images' and vendors' quick starts.
-    "mysecretpassword",
-    "my-secret-pw",
-    "yourstrong(!)password",
-    "thisisdog11",
-    "password",
-    "passw0rd",
-    "p@ssw0rd",
-    "p@ssword",
-    "pa$$word",
-    "changeme",
-    "change_me",
-    "admin",
-    "admin123",
-    "administrator",
-    "root",
-    "toor",
-    "hunter2",
-    "secret",
-    "123456",
-    "1234567",
-    "12345678",
-    "123456789",
-    "qwerty",
-    "qwerty123",
-    "letmein",
-    "welcome",
-    "guest",
-    "test",
-    "testing",
-    "test123",
-    "password1",
-    "password123",
-    "default",
-    "pass",
-    "passwd",
-    "postgres",
-    "mysql",
-    "redis",
-    "user",
-    "username",
-    "example",
-    "none",
-    "null",
-    "nil",
-    "true",
-    "false",
-    "undefined",
-    "empty",
-    "required",
-    "optional",
-    "string",
-    "value",
-    "secret123",
-    "mypassword",
-    "yourpassword",
-    "s3cr3t",
-    "abc123",
-    "iloveyou",
-    "monkey",
-    "dragon",
-    "master",
-    "sunshine",
-    "trustno1",
-    "foobar",
-    "raspberry",
-    "vagrant",
-    "docker",
-];
-
-/// Is `value` one of the passwords so common that it is a default, not a choice
-/// (`postgres`, `admin`, `changeme`), ASCII case-insensitively?
-pub fn is_default_password(value: &[u8]) -> bool {
-    let Ok(v) = std::str::from_utf8(value) else {
-        return false;
-    };
-    let lower = v.to_ascii_lowercase();
-    if DEFAULT_PASSWORDS.contains(&lower.as_str()) {
-        return true;
-    }
-    // The word `password` or `changeme` with a counter or a symbol tacked on:
-    // `password12345`, `Changeme1!`. (Not `Welcome@2023` or `Admin2024`: weak passwords
-    // people choose, not placeholders.)
-    const STEMS: &[&str] = &[
-        "password",
-        "passw0rd",
-        "p@ssw0rd",
-        "p@ssword",
-        "pa$$word",
-        "changeme",
-        "change_me",
-        "changeit",
-        "secret",
-        "test",
-        "testing",
-        "pass",
-        "default",
-        // The proverbial example password (`hunter2`, `hunter42`).
-        "hunter",
-    ];
-    let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || "!@#$%^&*.?_-".contains(c));
-    stem.len() < lower.len() && STEMS.contains(&stem)
-}
-
 /// The gate for password fields: a value that looks chosen by someone (not a default, not a
 /// single dictionary word, not a field name or a reference). `quoted` says whether the value
 /// was a quoted literal; an unquoted identifier is much more likely to be a variable.
@@ -409,6 +303,7 @@ fn reads_as_words(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::filter::is_default_password;
 
     #[test]
     fn placeholders() {

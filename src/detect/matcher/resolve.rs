@@ -157,9 +157,13 @@ pub fn judge_field(set: &RuleSet, ri: u32, t: &Target, f: &Field) -> Option<Cand
     let mut confidence = f.confidence;
     if filter::is_default_password(value) {
         // `postgres`/`postgres` on localhost is a development default; on a real host it
-        // is an exposure all the same, if a small one.
+        // is an exposure all the same, if a small one. A tool's own credential file
+        // (`.pgpass`, an SFTP deployment config, `.esmtprc`) is what the tool logs in with,
+        // wherever it points: a weak password typed there (`password`, `hunter22`) is weak,
+        // not a placeholder; only a service's stock default on a local host is set-up.
         let host = f.host.as_deref().unwrap_or("");
-        if crate::detect::structure::text::is_local_host(host) {
+        let stock = !has_tag(rule, "credential-file") || filter::is_stock_default(value);
+        if stock && crate::detect::structure::text::is_local_host(host) {
             return None;
         }
         confidence = Confidence::Low;

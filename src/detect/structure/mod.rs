@@ -17,6 +17,7 @@ pub mod azure_cli;
 pub mod cargo_credentials;
 pub mod common;
 pub mod composer_auth;
+pub mod dbeaver;
 pub mod docker_config;
 pub mod field;
 pub mod filezilla;
@@ -114,6 +115,7 @@ pub static REGISTRY: &[(&str, &dyn Extractor)] = &[
     ("terraformrc", &terraformrc::Terraformrc),
     ("jetbrains", &jetbrains::JetBrains),
     ("robo3t", &robo3t::Robo3t),
+    ("dbeaver", &dbeaver::DBeaver),
 ];
 
 /// The extractor a rule names.

@@ -176,8 +176,11 @@ impl Assignments {
         if v.is_empty() || is_setting(v) || filter::is_placeholder(v) {
             return;
         }
-        // `$password = Get-Thing -Name x`: the value is a command with its arguments.
-        if p.quote.is_none() && continues_as_command(data, ve) {
+        // `$password = Get-Thing -Name x`: the value is a command with its arguments; in a
+        // shell script a backquoted value is one too (command substitution).
+        if p.quote.is_none() && continues_as_command(data, ve)
+            || kind == Kind::Shell && p.quote == Some(b'`')
+        {
             return;
         }
         let literal = p.quote.is_some() || kind != Kind::Code && p.how != How::Compare;
@@ -318,7 +321,18 @@ impl Extractor for Assignments {
         windows: &[(usize, usize)],
         out: &mut Vec<Field>,
     ) {
-        let kind = kind(path);
+        let kind = match kind(path) {
+            // A file without an extension that starts with `#!` is a script (`configure`).
+            Kind::Config
+                if data.starts_with(b"#!")
+                    && !super::common::file_name(path)
+                        .trim_start_matches('.')
+                        .contains('.') =>
+            {
+                Kind::Shell
+            }
+            k => k,
+        };
         let mut toks = Vec::new();
         let mut pairs = Vec::new();
         for &(ws, we) in windows {
