@@ -5,7 +5,6 @@
 //! generic detectors (`randomness = true`), `looks_like_password` the gate of password rules
 //! (`password = true`).
 
-use super::defaults::DEFAULT_PASSWORDS;
 use super::dictionary::{is_word, word_coverage};
 use super::paths::is_config_path;
 use crate::detect::entropy::shannon;
@@ -227,7 +226,8 @@ pub fn looks_like_password(secret: &[u8], quoted: bool, path: &str) -> bool {
         return false;
     }
     let lower = s.to_ascii_lowercase();
-    if DEFAULT_PASSWORDS.contains(&lower.as_str()) || is_word(&lower) {
+    // Defaults, also with a counter or a symbol tacked on (`password12345`, `Changeme1!`).
+    if super::defaults::is_default_password(secret) || is_word(&lower) {
         return false;
     }
     if looks_like_code(secret) {
@@ -244,11 +244,12 @@ pub fn looks_like_password(secret: &[u8], quoted: bool, path: &str) -> bool {
         .iter()
         .any(|w| lower.contains(w))
     {
-        let digit_inside = s
-            .trim_end_matches(|c: char| c.is_ascii_digit())
-            .bytes()
-            .any(|b| b.is_ascii_digit());
-        if !digit_inside || ident_like && reads_as_words(s) {
+        // A counter (`password2`, `token1`) names a second field; two digits or more
+        // (`superSecret123`) are chosen.
+        let stem = s.trim_end_matches(|c: char| c.is_ascii_digit());
+        let counted = s.len() - stem.len() >= 2;
+        let digit_inside = stem.bytes().any(|b| b.is_ascii_digit());
+        if !(digit_inside || counted) || !counted && ident_like && reads_as_words(s) {
             return false;
         }
     }
@@ -326,7 +327,12 @@ mod tests {
                 "{label}"
             );
         }
-        for chosen in ["sup3rstr0ngpass1ForGG", "RedisPass1!", "Mailpass1234!"] {
+        for chosen in [
+            "sup3rstr0ngpass1ForGG",
+            "RedisPass1!",
+            "Mailpass1234!",
+            "superSecret123",
+        ] {
             assert!(
                 looks_like_password(chosen.as_bytes(), true, "a.js"),
                 "{chosen}"
