@@ -163,7 +163,10 @@ pub fn scan(opts: &WalkOptions, gate: &Gate) -> Vec<Finding> {
     builder.build_parallel().run(|| {
         let mut w = Worker::default();
         let results = &results;
-        let walked = &walked;
+        let mut seen = Seen {
+            mine: Vec::new(),
+            all: &walked,
+        };
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -176,9 +179,7 @@ pub fn scan(opts: &WalkOptions, gate: &Gate) -> Vec<Finding> {
                 let shown = report_path(entry.path(), single_dir_root);
                 visit(gate, &mut w, entry.path(), &shown, ft);
                 if use_ignores && !ft.is_dir() {
-                    if let Ok(mut v) = walked.lock() {
-                        v.push(entry.path().to_path_buf());
-                    }
+                    seen.mine.push(entry.path().to_path_buf());
                 }
             }
             if !w.found.is_empty() {
@@ -190,11 +191,7 @@ pub fn scan(opts: &WalkOptions, gate: &Gate) -> Vec<Finding> {
         })
     });
     if use_ignores {
-        let walked: HashSet<PathBuf> = walked
-            .into_inner()
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
+        let walked = walked.into_inner().unwrap_or_default();
         let nested = repos.lock().map(|r| r.clone()).unwrap_or_default();
         let mut w = Worker::default();
         for p in hidden_tracked(&dirs, nested, walked) {
@@ -214,14 +211,24 @@ pub fn scan(opts: &WalkOptions, gate: &Gate) -> Vec<Finding> {
     found
 }
 
+/// The files one walker thread saw, handed over when the thread is done with them.
+struct Seen<'a> {
+    mine: Vec<PathBuf>,
+    all: &'a Mutex<Vec<PathBuf>>,
+}
+
+impl Drop for Seen<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut all) = self.all.lock() {
+            all.append(&mut self.mine);
+        }
+    }
+}
+
 /// The files that repositories track under `roots` but the walk did not see (an ignore
 /// file hid them), minus those `.leakhoundignore` excludes. `nested` are the work trees the
 /// walk met; the repository a root is inside of is looked up here.
-fn hidden_tracked(
-    roots: &[&PathBuf],
-    nested: Vec<PathBuf>,
-    mut walked: HashSet<PathBuf>,
-) -> Vec<PathBuf> {
+fn hidden_tracked(roots: &[&PathBuf], nested: Vec<PathBuf>, walked: Vec<PathBuf>) -> Vec<PathBuf> {
     let mut work: Vec<(PathBuf, PathBuf)> = nested.into_iter().map(|r| (r.clone(), r)).collect();
     for root in roots {
         if let Ok(repo) = crate::source::git::Repo::discover(root) {
@@ -230,6 +237,10 @@ fn hidden_tracked(
             }
         }
     }
+    if work.is_empty() {
+        return Vec::new();
+    }
+    let mut walked: HashSet<PathBuf> = walked.into_iter().collect();
     let mut ignores: HashMap<PathBuf, Option<ignore::gitignore::Gitignore>> = HashMap::new();
     let mut out = Vec::new();
     for (repo_root, dir) in work {
