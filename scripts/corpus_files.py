@@ -122,6 +122,9 @@ def cases(g):
         p = pw()
         case(f"db{i}/.dbeaver-data-sources.xml", f'<?xml version="1.0" encoding="UTF-8"?>\n<data-sources>\n\t<data-source id="pg-{i}" provider="postgresql" name="prod" save-password="true">\n\t\t<connection host="pg{i}.acme.io" port="5432" database="shop" user="app" password="{p}"/>\n\t</data-source>\n</data-sources>\n', [p], provider="dbeaver")
         case(f"build{i}/configure", '#! /bin/sh\nac_pwd=`pwd` && test -n "$ac_pwd" &&\nac_pwd_ls_di=`cd "$ac_pwd" && ls -di .` ||\n', negatives=["ac_pwd_ls_di"])
+        # A literal behind a constructor is a literal.
+        p = pw()
+        case(f"legacy{i}/src/Db.java", f"class Db {{\n    private static String passwd = new String(\"{p}\");\n}}\n", [p], provider="java-password")
         # ... and so is one in a file named as an example (example keys get deployed).
         case(f"misc-keys{i}/putty-example.ppk", ppk.replace("dummy-key", "example"), ["PuTTY-User-Key-File-2"], provider="putty")
         # Dot files without an extension are settings: an unquoted value is a literal.

@@ -148,19 +148,7 @@ fn value_after(
     line_end: usize,
     ends: Ends,
 ) -> Option<((usize, usize), Option<u8>)> {
-    let mut j = k + 1;
-    // Python's b"", r"", f"" and C#'s @"" prefixes.
-    if let (Some(p), Some(n)) = (toks.get(j), toks.get(j + 1)) {
-        let w = &data[p.start..p.end];
-        if p.tok == Tok::Word
-            && matches!(n.tok, Tok::Str(_))
-            && p.end == n.start - 1
-            && w.len() <= 2
-        {
-            j += 1;
-        }
-    }
-    let t = toks.get(j)?;
+    let t = toks.get(shapes::literal_at(toks, data, k + 1))?;
     if let Tok::Str(q) = t.tok {
         return Some(((t.start, t.end), Some(q)));
     }
@@ -490,6 +478,8 @@ mod tests {
             ("'password' => 'k3y',", "password", "k3y"),
             ("SECRET ?= k3y", "SECRET", "k3y"),
             ("SECRET ::= k3y", "SECRET", "k3y"),
+            ("String pwd = new String(\"k3y\");", "pwd", "k3y"),
+            ("db_pass = SecretStr('k3y')", "db_pass", "k3y"),
             ("$cfg .= 'k3y';", "$cfg", "k3y"),
             ("auth_token <- \"k3y\"", "auth_token", "k3y"),
             ("var sonarToken string = \"k3y\"", "sonarToken", "k3y"),

@@ -1,10 +1,35 @@
 //! Pairs that need more than an operator between a name and a value: a `value` attribute
 //! named by its sibling (`<add key="Password" value="..."/>`), an HTTP header written as one
 //! string (`'Authorization: Basic ...'`), and a value on the line below its name (a YAML
-//! scalar, an XML element's text).
+//! scalar, an XML element's text), and a literal behind a prefix or a constructor.
 
 use super::tokens::{How, Pair, Tok, Token};
 use crate::detect::structure::text;
+
+/// Where the value that starts at token `j` has its literal: after Python's `b""`, `r""`,
+/// `f""` or C#'s `@""` prefix, inside `new String("...")` / `String("...")` (Java, C#,
+/// Kotlin, Scala) or `SecretStr("...")` (pydantic); else `j` itself.
+pub fn literal_at(toks: &[Token], data: &[u8], j: usize) -> usize {
+    let word = |i: usize| {
+        toks.get(i)
+            .filter(|t| t.tok == Tok::Word)
+            .map(|t| &data[t.start..t.end])
+    };
+    let is_str = |i: usize| toks.get(i).is_some_and(|t| matches!(t.tok, Tok::Str(_)));
+    if let (Some(w), true) = (word(j), is_str(j + 1)) {
+        if w.len() <= 2 && toks[j].end + 1 == toks[j + 1].start {
+            return j + 1;
+        }
+    }
+    let c = j + usize::from(word(j) == Some(b"new"));
+    let ctor = matches!(word(c), Some(b"String" | b"string" | b"SecretStr"));
+    let open = toks.get(c + 1).is_some_and(|t| t.tok == Tok::Open(b'('));
+    let close = toks.get(c + 3).is_some_and(|t| t.tok == Tok::Close(b')'));
+    if ctor && open && is_str(c + 2) && close {
+        return c + 2;
+    }
+    j
+}
 
 /// `<add key="Password" value="..."/>`, `<param name="token" value="..."/>`: the value
 /// attribute's name is its sibling's value.
