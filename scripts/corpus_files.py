@@ -125,6 +125,9 @@ def cases(g):
         # A literal behind a constructor is a literal.
         p = pw()
         case(f"legacy{i}/src/Db.java", f"class Db {{\n    private static String passwd = new String(\"{p}\");\n}}\n", [p], provider="java-password")
+        # A value set under a constant that names it (JNDI's credentials).
+        jn = s(LOW, 6) + s(DIG, 4) + s(UP, 4) + s(AN, 4)
+        case(f"legacy{i}/src/Ldap.java", f"class Ldap {{\n  void bind(Hashtable<String, String> env) {{\n    env.put(Context.SECURITY_PRINCIPAL, \"cn=svc,dc=acme,dc=io\");\n    env.put(Context.SECURITY_CREDENTIALS, \"{jn}\");\n  }}\n}}\n", [jn], ["SECURITY_PRINCIPAL"], provider="jndi")
         # ... and so is one in a file named as an example (example keys get deployed).
         case(f"misc-keys{i}/putty-example.ppk", ppk.replace("dummy-key", "example"), ["PuTTY-User-Key-File-2"], provider="putty")
         # Dot files without an extension are settings: an unquoted value is a literal.

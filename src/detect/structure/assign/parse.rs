@@ -335,7 +335,8 @@ pub fn pairs(
                         }
                     }
                 }
-                // `f("name", "value")`: a string name, a comma, a string value, in a call.
+                // `f("name", "value")`: a string name (or a constant's: `env.put(Context.
+                // SECURITY_CREDENTIALS, "...")`), a comma, a string value, in a call.
                 if let (Some(a), Some(b)) = (k.checked_sub(1).map(|i| toks[i]), toks.get(k + 1)) {
                     // Only a call that sets or defaults a named value: `define`, `setenv`,
                     // `config.set`, `os.environ.setdefault`, `getenv("X", "default")`.
@@ -343,7 +344,7 @@ pub fn pairs(
                         && matches!(toks[k - 2].tok, Tok::Open(b'('))
                         && toks[k - 3].tok == Tok::Word
                         && is_setter(word(&toks[k - 3]));
-                    if let (Tok::Str(_), Tok::Str(q), true) = (a.tok, b.tok, in_call) {
+                    if let (Tok::Str(_) | Tok::Word, Tok::Str(q), true) = (a.tok, b.tok, in_call) {
                         out.push(Pair {
                             name: (a.start, a.end),
                             value: (b.start, b.end),
@@ -480,6 +481,11 @@ mod tests {
             ("SECRET ::= k3y", "SECRET", "k3y"),
             ("String pwd = new String(\"k3y\");", "pwd", "k3y"),
             ("db_pass = SecretStr('k3y')", "db_pass", "k3y"),
+            (
+                "env.put(Context.SECURITY_CREDENTIALS, \"k3y\");",
+                "Context.SECURITY_CREDENTIALS",
+                "k3y",
+            ),
             ("$cfg .= 'k3y';", "$cfg", "k3y"),
             ("auth_token <- \"k3y\"", "auth_token", "k3y"),
             ("var sonarToken string = \"k3y\"", "sonarToken", "k3y"),
