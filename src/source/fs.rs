@@ -240,6 +240,10 @@ fn hidden_tracked(roots: &[&PathBuf], nested: Vec<PathBuf>, walked: Vec<PathBuf>
     if work.is_empty() {
         return Vec::new();
     }
+    // A root that is a work tree's top is met twice (its `.git`, and the lookup above):
+    // its index is read once.
+    let mut met = HashSet::new();
+    work.retain(|(repo, dir)| met.insert((repo.canonicalize().ok(), dir.canonicalize().ok())));
     let mut walked: HashSet<PathBuf> = walked.into_iter().collect();
     let mut ignores: HashMap<PathBuf, Option<ignore::gitignore::Gitignore>> = HashMap::new();
     let mut out = Vec::new();
