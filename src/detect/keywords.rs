@@ -142,7 +142,7 @@ impl Prefixes {
         let mut push = |start: usize, len: usize, k: u32, out: &mut Vec<Hit>| {
             // A keyword repeating on the same line, a few bytes after its previous
             // occurrence, adds nothing (see `is_repeat`).
-            if is_repeat(&last, k, start, data) {
+            if is_repeat(&mut last, k, start, data) {
                 return;
             }
             last = Hit {
@@ -456,11 +456,20 @@ const NO_HIT: Hit = Hit {
 /// when it is the same keyword, starts a few bytes after the previous one, and is on the same
 /// line: its window (the line, or 1 KiB around the hit on a long line) is the previous hit's
 /// window. A hit on the next line is never a repeat: its line is another window.
-fn is_repeat(last: &Hit, k: u32, start: usize, data: &[u8]) -> bool {
-    last.keyword == k
+///
+/// A repeat moves `last.start` up to itself: the bytes before it are known to hold no line
+/// break, so a run of repeats (a keyword of one letter repeated, in a megabyte of that
+/// letter) looks at each byte once, not at up to 64 bytes per position.
+fn is_repeat(last: &mut Hit, k: u32, start: usize, data: &[u8]) -> bool {
+    let repeat = last.keyword == k
         && start > last.start
         && start < last.end + 64
-        && memchr::memchr(b'\n', &data[last.start..start]).is_none()
+        // A few bytes at most (usually one): a plain loop, not a vectorised call.
+        && !data[last.start..start].iter().any(|&b| b == b'\n');
+    if repeat {
+        last.start = start;
+    }
+    repeat
 }
 
 #[cfg(test)]
