@@ -460,11 +460,13 @@ const NO_HIT: Hit = Hit {
 /// A repeat moves `last.start` up to itself: the bytes before it are known to hold no line
 /// break, so a run of repeats (a keyword of one letter repeated, in a megabyte of that
 /// letter) looks at each byte once, not at up to 64 bytes per position.
+// A few bytes at most (usually one): a plain loop; `contains` took 1.84 s where this takes
+// 1.50 s on 100 MiB of one letter.
+#[allow(clippy::manual_contains)]
 fn is_repeat(last: &mut Hit, k: u32, start: usize, data: &[u8]) -> bool {
     let repeat = last.keyword == k
         && start > last.start
         && start < last.end + 64
-        // A few bytes at most (usually one): a plain loop, not a vectorised call.
         && !data[last.start..start].iter().any(|&b| b == b'\n');
     if repeat {
         last.start = start;
