@@ -3,11 +3,9 @@
 //! set a service or template ships as its default (`postgres`, `root`, `yourpassword`).
 
 /// Passwords so common that a value equal to one (case-insensitively) is a default or a
-/// placeholder, not a chosen secret.
-pub(super) const DEFAULT_PASSWORDS: &[&str] = &[
+/// placeholder, not a chosen secret: these, and the stock defaults below.
+const WEAK_PASSWORDS: &[&str] = &[
     // The passwords of official container images' and vendors' quick starts.
-    "mysecretpassword",
-    "my-secret-pw",
     "yourstrong(!)password",
     "thisisdog11",
     "password",
@@ -15,15 +13,8 @@ pub(super) const DEFAULT_PASSWORDS: &[&str] = &[
     "p@ssw0rd",
     "p@ssword",
     "pa$$word",
-    "changeme",
-    "change_me",
-    "admin",
     "admin123",
-    "administrator",
-    "root",
-    "toor",
     "hunter2",
-    "secret",
     "123456",
     "1234567",
     "12345678",
@@ -32,20 +23,39 @@ pub(super) const DEFAULT_PASSWORDS: &[&str] = &[
     "qwerty123",
     "letmein",
     "welcome",
-    "guest",
-    "test",
     "testing",
     "test123",
     "password1",
     "password123",
-    "default",
-    "pass",
-    "passwd",
+    "secret123",
+    "s3cr3t",
+    "abc123",
+    "iloveyou",
+    "monkey",
+    "dragon",
+    "master",
+    "sunshine",
+    "trustno1",
+    "foobar",
+    "raspberry",
+];
+
+/// What services and templates ship as their default, or words standing for a value.
+const STOCK_DEFAULTS: &[&str] = &[
     "postgres",
+    "root",
+    "toor",
+    "admin",
+    "administrator",
     "mysql",
     "redis",
+    "guest",
+    "test",
     "user",
     "username",
+    "pass",
+    "passwd",
+    "default",
     "example",
     "none",
     "null",
@@ -58,19 +68,13 @@ pub(super) const DEFAULT_PASSWORDS: &[&str] = &[
     "optional",
     "string",
     "value",
-    "secret123",
+    "changeme",
+    "change_me",
+    "secret",
     "mypassword",
     "yourpassword",
-    "s3cr3t",
-    "abc123",
-    "iloveyou",
-    "monkey",
-    "dragon",
-    "master",
-    "sunshine",
-    "trustno1",
-    "foobar",
-    "raspberry",
+    "mysecretpassword",
+    "my-secret-pw",
     "vagrant",
     "docker",
 ];
@@ -80,45 +84,8 @@ pub(super) const DEFAULT_PASSWORDS: &[&str] = &[
 /// or documentation host even a tool's credential file holding one is a development setup.
 /// (A weak password someone typed, `password` or `hunter22`, is not among them.)
 pub fn is_stock_default(value: &[u8]) -> bool {
-    const STOCK: &[&str] = &[
-        "postgres",
-        "root",
-        "toor",
-        "admin",
-        "administrator",
-        "mysql",
-        "redis",
-        "guest",
-        "test",
-        "user",
-        "username",
-        "pass",
-        "passwd",
-        "default",
-        "example",
-        "none",
-        "null",
-        "nil",
-        "true",
-        "false",
-        "undefined",
-        "empty",
-        "required",
-        "optional",
-        "string",
-        "value",
-        "changeme",
-        "change_me",
-        "changeit",
-        "secret",
-        "mypassword",
-        "yourpassword",
-        "mysecretpassword",
-        "my-secret-pw",
-        "vagrant",
-        "docker",
-    ];
-    std::str::from_utf8(value).is_ok_and(|v| STOCK.iter().any(|s| v.eq_ignore_ascii_case(s)))
+    std::str::from_utf8(value)
+        .is_ok_and(|v| STOCK_DEFAULTS.iter().any(|s| v.eq_ignore_ascii_case(s)))
 }
 
 /// Is `value` one of the passwords so common that it is a default, not a choice
@@ -128,7 +95,7 @@ pub fn is_default_password(value: &[u8]) -> bool {
         return false;
     };
     let lower = v.to_ascii_lowercase();
-    if DEFAULT_PASSWORDS.contains(&lower.as_str()) {
+    if STOCK_DEFAULTS.contains(&lower.as_str()) || WEAK_PASSWORDS.contains(&lower.as_str()) {
         return true;
     }
     // The word `password` or `changeme` with a counter or a symbol tacked on:
